@@ -1,0 +1,112 @@
+package io.junoscommander.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the harness's external commands: short ones to completion, servers detached in their own session. */
+final class Commands {
+
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    private Commands() {
+    }
+
+    /** The output of a finished command. */
+    record Result(int exitCode, String output) {
+        boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    static boolean runningAsRoot() {
+        return ROOT;
+    }
+
+    /**
+     * PostgreSQL and PgBouncer refuse to run as root; as root we become the {@code postgres} user the Debian package creates.
+     */
+    static List<String> asPostgresUser(List<String> command) {
+        if (!ROOT) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>();
+        wrapped.add(DebianBinaries.require("runuser", "util-linux").toString());
+        wrapped.add("-u");
+        wrapped.add("postgres");
+        wrapped.add("--");
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    static Result run(List<String> command, Map<String, String> environment, String input, Duration timeout) {
+        Path output = null;
+        try {
+            output = Files.createTempFile("jc-infra-cmd", ".out");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
+            if (input == null) {
+                builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            }
+            Process process = builder.start();
+            if (input != null) {
+                try (var stdin = process.getOutputStream()) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s: " + String.join(" ", command));
+            }
+            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command.get(0), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        } finally {
+            if (output != null) {
+                try {
+                    Files.deleteIfExists(output);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
+
+    static Result run(List<String> command, Duration timeout) {
+        return run(command, Map.of(), null, timeout);
+    }
+
+    static Result runOrFail(List<String> command, Map<String, String> environment, String input, Duration timeout) {
+        Result result = run(command, environment, input, timeout);
+        if (!result.ok()) {
+            throw new IllegalStateException(command.get(0) + " failed (exit " + result.exitCode() + "): " + result.output().strip());
+        }
+        return result;
+    }
+
+    /**
+     * Starts a server detached in a session of its own, so it outlives the JVM that started it (the local stack) and a
+     * terminal's Ctrl-C does not reach it; its output goes to a log file, never to a pipe that could fill up.
+     */
+    static void spawn(List<String> command, Path log) {
+        List<String> detached = new ArrayList<>();
+        detached.add(DebianBinaries.require("setsid", "util-linux").toString());
+        detached.addAll(command);
+        try {
+            new ProcessBuilder(detached).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command.get(0), e);
+        }
+    }
+}

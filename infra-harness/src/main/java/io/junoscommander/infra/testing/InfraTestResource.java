@@ -1,0 +1,21 @@
+package io.junoscommander.infra.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * Gives a {@code @QuarkusTest} the real infrastructure: one harness per test JVM, started on first use on free ports and
+ * stopped when the JVM exits. Services read the same variables in tests as in production.
+ */
+public class InfraTestResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        return SharedInfra.harness().serviceEnvironment();
+    }
+
+    @Override
+    public void stop() {
+        // shared by every test class of this JVM; a shutdown hook stops it
+    }
+}

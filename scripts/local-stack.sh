@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# The whole JunosCommander stack on this machine, on loopback, from Debian packages and the Maven build:
+# PostgreSQL, PgBouncer, Redis with two replicas and three Sentinels, the device lab, and the four services.
+#
+#   scripts/local-stack.sh up       build, start what is not running, wait until every service is ready
+#   scripts/local-stack.sh down     stop everything, leave no process behind
+#   scripts/local-stack.sh status   what runs where
+#
+# The last line `up` prints is exactly: Gateway: http://127.0.0.1:8080 user: admin password: <password>
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+source scripts/lib/common.sh
+
+# Under /var/tmp by default: PostgreSQL's user must reach its folder, which a checkout under /root would not allow.
+STATE_DIR=${JC_STATE_DIR:-/var/tmp/junoscommander-stack}
+GATEWAY_PORT=${GATEWAY_PORT:-8080}
+DEVICE_PORT=${DEVICE_PORT:-8081}
+TASK_PORT=${TASK_PORT:-8082}
+BACKUP_PORT=${BACKUP_PORT:-8083}
+LAB_DEVICES=${LAB_DEVICES:-50}
+LAB_BASE_PORT=${LAB_BASE_PORT:-22000}
+LAB_ADMIN_PORT=${LAB_ADMIN_PORT:-21999}
+READY_TIMEOUT=${READY_TIMEOUT:-180}
+SERVICES=(gateway device task backup)
+
+port_of() {
+    case "$1" in
+        gateway) echo "$GATEWAY_PORT" ;;
+        device) echo "$DEVICE_PORT" ;;
+        task) echo "$TASK_PORT" ;;
+        backup) echo "$BACKUP_PORT" ;;
+        *) return 1 ;;
+    esac
+}
+
+pid_alive() {
+    [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+harness() {
+    java -cp "$(ls "$ROOT"/infra-harness/target/infra-harness-*.jar | head -1)" io.junoscommander.infra.InfraHarnessMain "$@"
+}
+
+ready() {
+    curl -fs -o /dev/null --max-time 3 "http://127.0.0.1:$1/health/ready"
+}
+
+build() {
+    if [ "${SKIP_BUILD:-0}" = 1 ]; then
+        return
+    fi
+    echo "building (./mvnw package, tests skipped; SKIP_BUILD=1 to reuse the last build)..."
+    ./mvnw -B -q -ntp package -DskipTests
+}
+
+admin_password() {
+    local file="$STATE_DIR/admin-password"
+    if [ ! -s "$file" ]; then
+        (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$file")
+    fi
+    cat "$file"
+}
+
+start_lab() {
+    local pidfile="$STATE_DIR/pids/device-lab.pid"
+    if pid_alive "$pidfile"; then
+        return
+    fi
+    local jar
+    jar=$(ls "$ROOT"/device-lab/target/device-lab-*.jar | grep -v original | head -1)
+    nohup java -jar "$jar" --devices "$LAB_DEVICES" --base-port "$LAB_BASE_PORT" --admin-port "$LAB_ADMIN_PORT" \
+        --inventory "$STATE_DIR/inventory.json" --host-key-file "$STATE_DIR/lab-host-key.pem" \
+        > "$STATE_DIR/logs/device-lab.log" 2>&1 < /dev/null &
+    echo $! > "$pidfile"
+}
+
+start_service() {
+    local name=$1 port
+    port=$(port_of "$name")
+    local pidfile="$STATE_DIR/pids/$name-service.pid"
+    if pid_alive "$pidfile"; then
+        return
+    fi
+    (
+        set -a
+        source "$STATE_DIR/infra.env"
+        set +a
+        export HTTP_HOST=127.0.0.1 HTTP_PORT="$port" INSTANCE_ID="$name-service-local-1"
+        export ADMIN_USERNAME=admin ADMIN_PASSWORD="$(admin_password)"
+        export DEVICE_SERVICE_URL="http://127.0.0.1:$DEVICE_PORT" TASK_SERVICE_URL="http://127.0.0.1:$TASK_PORT"
+        export BACKUP_SERVICE_URL="http://127.0.0.1:$BACKUP_PORT"
+        export LOG_FORMAT="${LOG_FORMAT:-json}"
+        nohup java ${JAVA_OPTS:-} -jar "$ROOT/$name-service/target/quarkus-app/quarkus-run.jar" \
+            > "$STATE_DIR/logs/$name-service.log" 2>&1 < /dev/null &
+        echo $! > "$pidfile"
+    )
+}
+
+stop_pid() {
+    local pidfile=$1 timeout=${2:-40}
+    if ! pid_alive "$pidfile"; then
+        rm -f "$pidfile"
+        return
+    fi
+    local pid
+    pid=$(cat "$pidfile")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 $((timeout * 10))); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+}
+
+up() {
+    ensure_java
+    ensure_packages "${JC_PACKAGES[@]}"
+    build
+    mkdir -p "$STATE_DIR/pids" "$STATE_DIR/logs"
+    chmod 755 "$STATE_DIR"
+    local started=$SECONDS
+    harness start --dir "$STATE_DIR/infra" --env-file "$STATE_DIR/infra.env"
+    start_lab
+    for name in "${SERVICES[@]}"; do
+        start_service "$name"
+    done
+    echo "waiting for the services to be ready (up to ${READY_TIMEOUT} s)..."
+    local deadline=$((SECONDS + READY_TIMEOUT))
+    for name in "${SERVICES[@]}"; do
+        local port
+        port=$(port_of "$name")
+        until ready "$port"; do
+            if ! pid_alive "$STATE_DIR/pids/$name-service.pid"; then
+                echo "$name-service exited; last lines of $STATE_DIR/logs/$name-service.log:" >&2
+                tail -n 30 "$STATE_DIR/logs/$name-service.log" >&2
+                exit 1
+            fi
+            if [ $SECONDS -ge $deadline ]; then
+                echo "$name-service not ready after ${READY_TIMEOUT} s; see $STATE_DIR/logs/$name-service.log" >&2
+                exit 1
+            fi
+            sleep 0.5
+        done
+        echo "$name-service ready on http://127.0.0.1:$port"
+    done
+    echo "stack ready in $((SECONDS - started)) s (logs in $STATE_DIR/logs)"
+    echo "Gateway: http://127.0.0.1:$GATEWAY_PORT user: admin password: $(admin_password)"
+}
+
+down() {
+    # services first and all at once (each spends SHUTDOWN_DELAY reporting not-ready), then the lab, then the infrastructure
+    local name
+    for name in "${SERVICES[@]}"; do
+        stop_pid "$STATE_DIR/pids/$name-service.pid" &
+    done
+    stop_pid "$STATE_DIR/pids/device-lab.pid" 15 &
+    wait
+    if [ -d "$STATE_DIR/infra" ] && ls "$ROOT"/infra-harness/target/infra-harness-*.jar >/dev/null 2>&1; then
+        harness stop --dir "$STATE_DIR/infra"
+    fi
+    echo "stack stopped"
+}
+
+status() {
+    if [ -d "$STATE_DIR/infra" ]; then
+        harness status --dir "$STATE_DIR/infra"
+    else
+        echo "infrastructure: not created ($STATE_DIR/infra)"
+    fi
+    if pid_alive "$STATE_DIR/pids/device-lab.pid"; then
+        printf '%-15s %-16s running (pid %s)\n' device-lab "127.0.0.1:$LAB_BASE_PORT+" "$(cat "$STATE_DIR/pids/device-lab.pid")"
+    else
+        printf '%-15s %-16s stopped\n' device-lab "127.0.0.1:$LAB_BASE_PORT+"
+    fi
+    for name in "${SERVICES[@]}"; do
+        local port state
+        port=$(port_of "$name")
+        if pid_alive "$STATE_DIR/pids/$name-service.pid"; then
+            state="running (pid $(cat "$STATE_DIR/pids/$name-service.pid"))"
+            ready "$port" && state="$state, ready" || state="$state, not ready"
+        else
+            state=stopped
+        fi
+        printf '%-15s %-16s %s\n' "$name-service" "127.0.0.1:$port" "$state"
+    done
+}
+
+case "${1:-}" in
+    up) up ;;
+    down) down ;;
+    status) status ;;
+    *)
+        echo "usage: $0 up|down|status" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,24 @@
+package io.junoscommander.support.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * An RFC 9457 problem detail: every error leaves every service in this shape, with a stable {@code type}, a human
+ * {@code detail}, the request id to quote, and for validation errors the offending fields. Never a stack trace.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, String instance, String requestId,
+        List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_PREFIX = "urn:junoscommander:problem:";
+
+    /** One invalid input: the field (JSON path or parameter name) and what is wrong with it. */
+    public record FieldError(String field, String message) {
+    }
+
+    public static String type(String slug) {
+        return TYPE_PREFIX + slug;
+    }
+}

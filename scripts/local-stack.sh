@@ -62,6 +62,15 @@ admin_password() {
     cat "$file"
 }
 
+# The gateway signs internal tokens with the private key; every service verifies them with the public one.
+internal_token_keys() {
+    if [ ! -s "$STATE_DIR/internal-token-public.pem" ]; then
+        (umask 077 && openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt \
+            -out "$STATE_DIR/internal-token-private.pem")
+        openssl ec -in "$STATE_DIR/internal-token-private.pem" -pubout -out "$STATE_DIR/internal-token-public.pem" 2>/dev/null
+    fi
+}
+
 start_lab() {
     local pidfile="$STATE_DIR/pids/device-lab.pid"
     if pid_alive "$pidfile"; then
@@ -91,6 +100,12 @@ start_service() {
         export DEVICE_SERVICE_URL="http://127.0.0.1:$DEVICE_PORT" TASK_SERVICE_URL="http://127.0.0.1:$TASK_PORT"
         export BACKUP_SERVICE_URL="http://127.0.0.1:$BACKUP_PORT"
         export LOG_FORMAT="${LOG_FORMAT:-json}"
+        INTERNAL_TOKEN_PUBLIC_KEY="$(cat "$STATE_DIR/internal-token-public.pem")"
+        export INTERNAL_TOKEN_PUBLIC_KEY
+        if [ "$name" = gateway ]; then
+            INTERNAL_TOKEN_PRIVATE_KEY="$(cat "$STATE_DIR/internal-token-private.pem")"
+            export INTERNAL_TOKEN_PRIVATE_KEY
+        fi
         nohup java ${JAVA_OPTS:-} -jar "$ROOT/$name-service/target/quarkus-app/quarkus-run.jar" \
             > "$STATE_DIR/logs/$name-service.log" 2>&1 < /dev/null &
         echo $! > "$pidfile"
@@ -122,6 +137,7 @@ up() {
     chmod 755 "$STATE_DIR"
     local started=$SECONDS
     harness start --dir "$STATE_DIR/infra" --env-file "$STATE_DIR/infra.env"
+    internal_token_keys
     start_lab
     for name in "${SERVICES[@]}"; do
         start_service "$name"

@@ -2,7 +2,7 @@
 
 # Debian packages the tests and the local stack use (server binaries are started by the harness, never as system services).
 JC_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools openssh-server
-    python3-netmiko util-linux curl procps)
+    python3-netmiko util-linux curl procps openssl)
 
 ensure_packages() {
     local missing=()

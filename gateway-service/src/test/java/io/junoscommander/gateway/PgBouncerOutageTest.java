@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junoscommander.infra.InfraHarness;
 import io.junoscommander.infra.testing.InfraTestResource;
+import io.junoscommander.infra.testing.InternalTokens;
 import io.junoscommander.infra.testing.SharedInfra;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,13 +35,14 @@ class PgBouncerOutageTest {
             System.out.printf("readiness DOWN %.1f s after PgBouncer stopped%n", (System.nanoTime() - stoppedAt) / 1e9);
             // Redis is unaffected: only the PostgreSQL component is down
             assertThat(readiness().jsonPath().getString("checks.find { it.name == 'redis' }.status")).isEqualTo("UP");
-            given().when().get("/api/v1/instances").then().statusCode(500).contentType("application/problem+json");
+            given().header("Authorization", InternalTokens.bearer("ops", "viewer")).when().get("/api/v1/instances").then()
+                    .statusCode(500).contentType("application/problem+json");
         } finally {
             infra.startPgBouncer();
         }
 
         Awaiting.until(Duration.ofSeconds(15), () -> readiness().statusCode() == 200);
-        given().when().get("/api/v1/instances").then().statusCode(200);
+        given().header("Authorization", InternalTokens.bearer("ops", "viewer")).when().get("/api/v1/instances").then().statusCode(200);
     }
 
     private static Response readiness() {

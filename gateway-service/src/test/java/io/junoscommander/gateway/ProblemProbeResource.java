@@ -1,5 +1,6 @@
 package io.junoscommander.gateway;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /** Test-only endpoints that exercise the shared problem+json mappers with a JSON body and an unexpected failure. */
 @Path("/test/problems")
+@PermitAll
 public class ProblemProbeResource {
 
     /** A body with constraints like the real APIs' request records. */

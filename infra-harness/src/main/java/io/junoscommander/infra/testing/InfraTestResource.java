@@ -1,6 +1,7 @@
 package io.junoscommander.infra.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -11,7 +12,9 @@ public class InfraTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return SharedInfra.harness().serviceEnvironment();
+        Map<String, String> config = new HashMap<>(SharedInfra.harness().serviceEnvironment());
+        config.putAll(InternalTokens.configuration());
+        return config;
     }
 
     @Override

@@ -65,9 +65,9 @@ public abstract class ServiceFoundationContract {
     void rowWrittenThroughPgBouncerIsReadBackAndPgBouncerCarriedTheTraffic() {
         String instanceId = given().when().get("/health/detailed").then().statusCode(200).extract().path("instanceId");
         // the heartbeat writes this replica's row through the reactive datasource; the API reads it back the same way
-        awaitTrue(Duration.ofSeconds(20), () -> given().when().get("/api/v1/instances").then().statusCode(200).extract().jsonPath()
+        awaitTrue(Duration.ofSeconds(20), () -> viewer().when().get("/api/v1/instances").then().statusCode(200).extract().jsonPath()
                 .getList("instanceId").contains(instanceId));
-        given().when().get("/api/v1/instances").then().statusCode(200)
+        viewer().when().get("/api/v1/instances").then().statusCode(200)
                 .body("find { it.instanceId == '" + instanceId + "' }.service", equalTo(serviceName()))
                 .body("find { it.instanceId == '" + instanceId + "' }.lastSeenAt", notNullValue());
 
@@ -84,7 +84,7 @@ public abstract class ServiceFoundationContract {
         });
         long before = transactionsThroughPgBouncer();
         for (int i = 0; i < 5; i++) {
-            given().when().get("/api/v1/instances").then().statusCode(200);
+            viewer().when().get("/api/v1/instances").then().statusCode(200);
         }
         awaitTrue(Duration.ofSeconds(5), () -> transactionsThroughPgBouncer() >= before + 5);
     }
@@ -122,17 +122,35 @@ public abstract class ServiceFoundationContract {
 
     @Test
     void malformedQueryIsProblemJsonNamingTheField() {
-        given().when().get("/api/v1/instances?activeWithinSeconds=soon").then().statusCode(400)
+        viewer().when().get("/api/v1/instances?activeWithinSeconds=soon").then().statusCode(400)
                 .contentType("application/problem+json").body("type", equalTo("urn:junoscommander:problem:validation"))
                 .body("errors.field", hasItem("activeWithinSeconds")).body("detail", notNullValue());
-        given().when().get("/api/v1/instances?activeWithinSeconds=0").then().statusCode(400)
+        viewer().when().get("/api/v1/instances?activeWithinSeconds=0").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("activeWithinSeconds"));
     }
 
     @Test
     void wrongMethodIsProblemJson() {
-        given().when().delete("/api/v1/instances").then().statusCode(405).contentType("application/problem+json")
+        viewer().when().delete("/api/v1/instances").then().statusCode(405).contentType("application/problem+json")
                 .body("status", equalTo(405));
+    }
+
+    @Test
+    void apiRefusesCallsWithoutAValidInternalToken() {
+        given().when().get("/api/v1/instances").then().statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("urn:junoscommander:problem:unauthorized")).header("WWW-Authenticate", "Bearer");
+        given().header("Authorization", "Bearer not-a-token").when().get("/api/v1/instances").then().statusCode(401)
+                .contentType("application/problem+json");
+        String expired = InternalTokens.token("alice", "admin", Duration.ofSeconds(-120));
+        given().header("Authorization", "Bearer " + expired).when().get("/api/v1/instances").then().statusCode(401);
+        // health and metrics stay open for probes and scrapers
+        given().when().get("/health/ready").then().statusCode(200);
+        given().when().get("/metrics").then().statusCode(200);
+    }
+
+    /** A request carrying the internal token of a viewer, as the gateway would forward it. */
+    protected static io.restassured.specification.RequestSpecification viewer() {
+        return given().header("Authorization", InternalTokens.bearer("test-viewer", "viewer"));
     }
 
     private long transactionsThroughPgBouncer() {

@@ -3,6 +3,7 @@ package io.junoscommander.support.health;
 import io.junoscommander.support.config.ServiceIdentity;
 import io.junoscommander.support.instance.InstanceRegistry;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,6 +21,7 @@ import java.util.Map;
  * is down, like readiness.
  */
 @Path("/health/detailed")
+@PermitAll
 public class DetailedHealthResource {
 
     private final InfrastructureProbes probes;

@@ -1,7 +1,9 @@
 package io.junoscommander.support.instance;
 
 import io.junoscommander.support.problem.ProblemException;
+import io.junoscommander.support.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,6 +14,7 @@ import java.util.List;
 
 /** {@code GET /api/v1/instances}: the replicas of this service that reported recently. */
 @Path("/api/v1/instances")
+@RolesAllowed(Roles.VIEWER)
 @Produces(MediaType.APPLICATION_JSON)
 public class InstanceResource {
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.junoscommander.support.requestid.RequestIds;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -69,6 +72,20 @@ public class ProblemMappers {
                         .collect(Collectors.toMap(Map.Entry::getKey, h -> h.getValue().get(0)));
         return respond(new Problem(Problem.type(known[0]), known[1], status, detail, request.path(), RequestIds.of(request), List.of()),
                 headers);
+    }
+
+    /** No internal token, or one that fails verification: 401 (the gateway mints one for every call it routes). */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(HttpServerRequest request) {
+        return respond(new Problem(Problem.type("unauthorized"), "Unauthorized", 401,
+                "A valid credential is required; call through the gateway", request.path(), RequestIds.of(request), List.of()),
+                Map.of("WWW-Authenticate", "Bearer"));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, HttpServerRequest request) {
+        return respond(new Problem(Problem.type("forbidden"), "Forbidden", 403, "Your role does not allow " + request.method() + " "
+                + request.path(), request.path(), RequestIds.of(request), List.of()), Map.of());
     }
 
     @ServerExceptionMapper

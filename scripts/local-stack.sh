@@ -71,6 +71,13 @@ internal_token_keys() {
     fi
 }
 
+# The device service's credential vault master key (AES-256), kept like a mounted Kubernetes secret would be.
+credential_keys() {
+    if [ ! -s "$STATE_DIR/credential-keys" ]; then
+        (umask 077 && echo "local-1:$(head -c 32 /dev/urandom | base64)" > "$STATE_DIR/credential-keys")
+    fi
+}
+
 start_lab() {
     local pidfile="$STATE_DIR/pids/device-lab.pid"
     if pid_alive "$pidfile"; then
@@ -102,6 +109,7 @@ start_service() {
         export LOG_FORMAT="${LOG_FORMAT:-json}"
         INTERNAL_TOKEN_PUBLIC_KEY="$(cat "$STATE_DIR/internal-token-public.pem")"
         export INTERNAL_TOKEN_PUBLIC_KEY
+        export CREDENTIAL_KEYS_FILE="$STATE_DIR/credential-keys"
         if [ "$name" = gateway ]; then
             INTERNAL_TOKEN_PRIVATE_KEY="$(cat "$STATE_DIR/internal-token-private.pem")"
             export INTERNAL_TOKEN_PRIVATE_KEY
@@ -138,6 +146,7 @@ up() {
     local started=$SECONDS
     harness start --dir "$STATE_DIR/infra" --env-file "$STATE_DIR/infra.env"
     internal_token_keys
+    credential_keys
     start_lab
     for name in "${SERVICES[@]}"; do
         start_service "$name"

@@ -214,6 +214,13 @@ public final class InfraHarness implements AutoCloseable {
         return parseTable(psqlAsSuperuser(settings.database(), sql));
     }
 
+    /** A plain-SQL {@code pg_dump} of the database, as an operator's backup would hold it. */
+    public String dumpDatabase() {
+        return Commands.runOrFail(Commands.asPostgresUser(List.of(DebianBinaries.postgres("pg_dump").toString(), "-h",
+                settings.postgresDir().toString(), "-p", Integer.toString(settings.ports().postgres()), "-U", "postgres", "-d",
+                settings.database())), Map.of(), null, COMMAND_TIMEOUT).output();
+    }
+
     private String psqlAsSuperuser(String database, String sql) {
         return Commands.runOrFail(Commands.asPostgresUser(List.of(DebianBinaries.require("psql", "postgresql-client").toString(), "-h",
                 settings.postgresDir().toString(), "-p", Integer.toString(settings.ports().postgres()), "-U", "postgres", "-d", database,

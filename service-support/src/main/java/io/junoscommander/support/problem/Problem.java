@@ -14,8 +14,15 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_PREFIX = "urn:junoscommander:problem:";
 
-    /** One invalid input: the field (JSON path or parameter name) and what is wrong with it. */
-    public record FieldError(String field, String message) {
+    /**
+     * One invalid input: the field (JSON path or parameter name), what is wrong with it, and for bulk input (CSV or JSON
+     * arrays) the 1-based line or element it came from.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FieldError(String field, String message, Integer line) {
+        public FieldError(String field, String message) {
+            this(field, message, null);
+        }
     }
 
     public static String type(String slug) {

@@ -25,6 +25,10 @@ public class ProblemException extends RuntimeException {
                 List.of(new Problem.FieldError(field, message)));
     }
 
+    public static ProblemException invalid(String detail, List<Problem.FieldError> errors) {
+        return new ProblemException(400, "validation", "Invalid request", detail, errors);
+    }
+
     public static ProblemException notFound(String what) {
         return new ProblemException(404, "not-found", "Not found", what + " does not exist", List.of());
     }

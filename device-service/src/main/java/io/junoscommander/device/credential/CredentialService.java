@@ -1,0 +1,112 @@
+package io.junoscommander.device.credential;
+
+import io.junoscommander.support.problem.ProblemException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** The vault: encrypts on the way in, decrypts only for an SSH login, re-encrypts under a new master key. */
+@ApplicationScoped
+public class CredentialService {
+
+    private static final Logger SECURITY = Logger.getLogger("security");
+
+    private final CredentialRepository repository;
+    private final SecretCipher cipher;
+    private final Pool pool;
+
+    CredentialService(CredentialRepository repository, SecretCipher cipher, Pool pool) {
+        this.repository = repository;
+        this.cipher = cipher;
+        this.pool = pool;
+    }
+
+    /** Plain secrets for one login; lives only as long as the SSH authentication that needs it. */
+    public record Secrets(String username, String password, String privateKey, String passphrase) {
+        @Override
+        public String toString() {
+            return "Secrets[username=" + username + ", ***]";
+        }
+    }
+
+    public String activeKeyId() {
+        return cipher.activeKeyId();
+    }
+
+    public Uni<Credential> create(CredentialRequest request) {
+        return repository.insert(seal(UUID.randomUUID(), request)).onFailure(CredentialService::isUniqueViolation)
+                .transform(e -> ProblemException.conflict("a credential named '" + request.name() + "' already exists"));
+    }
+
+    public Uni<Credential> replace(UUID id, CredentialRequest request) {
+        return pool.withTransaction(client -> repository.update(client, seal(id, request)))
+                .onFailure(CredentialService::isUniqueViolation)
+                .transform(e -> ProblemException.conflict("a credential named '" + request.name() + "' already exists"))
+                .map(updated -> updated.orElseThrow(() -> ProblemException.notFound("credential " + id)));
+    }
+
+    public Uni<Void> delete(UUID id) {
+        return repository.devicesUsing(id).flatMap(count -> {
+            if (count > 0) {
+                return Uni.createFrom().failure(ProblemException.conflict("credential " + id + " is used by " + count + " device(s)"));
+            }
+            return repository.delete(id).map(deleted -> {
+                if (!deleted) {
+                    throw ProblemException.notFound("credential " + id);
+                }
+                return null;
+            });
+        });
+    }
+
+    public Uni<Secrets> secrets(UUID id) {
+        return repository.find(id).map(found -> found.orElseThrow(() -> ProblemException.notFound("credential " + id)))
+                .map(this::open);
+    }
+
+    Secrets open(Credential c) {
+        return new Secrets(c.username(), open(c, "password", c.passwordSecret()), open(c, "private_key", c.privateKeySecret()),
+                open(c, "passphrase", c.passphraseSecret()));
+    }
+
+    /** Re-encrypts every secret not under the active key, in one transaction; returns how many credentials moved. */
+    public Uni<Integer> reencryptUnderActiveKey() {
+        String active = cipher.activeKeyId();
+        return pool.withTransaction(client -> repository.lockNotUnderKey(client, active).flatMap(stale -> {
+            if (stale.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            return Multi.createFrom().iterable(stale).onItem().transformToUniAndConcatenate(c -> {
+                Secrets plain = open(c);
+                CredentialRequest again = new CredentialRequest(c.name(), c.username(), plain.password(), plain.privateKey(),
+                        plain.passphrase());
+                return repository.update(client, seal(c.id(), again));
+            }).collect().asList().map(List::size);
+        })).invoke(count -> SECURITY.infof("credential re-encryption: %d credential(s) moved to key %s", count, active));
+    }
+
+    private Credential seal(UUID id, CredentialRequest r) {
+        return new Credential(id, r.name(), r.username(), cipher.activeKeyId(), seal(id, "password", r.password()),
+                seal(id, "private_key", blankToNull(r.privateKey())), seal(id, "passphrase", r.passphrase()), null, null);
+    }
+
+    private byte[] seal(UUID id, String field, String plaintext) {
+        return plaintext == null || plaintext.isEmpty() ? null : cipher.encrypt(plaintext, Credential.binding(id, field));
+    }
+
+    private String open(Credential c, String field, byte[] blob) {
+        return blob == null ? null : cipher.decrypt(c.keyId(), blob, Credential.binding(c.id(), field));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    static boolean isUniqueViolation(Throwable e) {
+        return e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState());
+    }
+}

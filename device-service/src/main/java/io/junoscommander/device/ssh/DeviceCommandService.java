@@ -1,0 +1,101 @@
+package io.junoscommander.device.ssh;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs commands on one device or many: resolves targets reactively, does the SSH work on a bounded pool of worker
+ * threads (one device each), records host keys learned on first use.
+ */
+@ApplicationScoped
+public class DeviceCommandService {
+
+    private static final Logger LOG = Logger.getLogger(DeviceCommandService.class);
+
+    private final DeviceTargets targets;
+    private final CommandRunner runner;
+    private final HostKeyRepository hostKeys;
+    private final SshConfig config;
+    private final ExecutorService workers;
+
+    DeviceCommandService(DeviceTargets targets, CommandRunner runner, HostKeyRepository hostKeys, SshConfig config) {
+        this.targets = targets;
+        this.runner = runner;
+        this.hostKeys = hostKeys;
+        this.config = config;
+        AtomicInteger count = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(config.maxConcurrentDevices(), runnable -> {
+            Thread thread = new Thread(runnable, "ssh-worker-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public Uni<DeviceRunResult> run(UUID deviceId, List<String> commands, Duration timeout) {
+        return targets.resolve(deviceId).flatMap(target -> runOn(target, commands, timeout));
+    }
+
+    /** Results in completion order, at most {@code concurrency} devices at once. */
+    public Multi<DeviceRunResult> runMany(List<UUID> deviceIds, List<String> commands, Duration timeout, int concurrency) {
+        return targets.resolve(deviceIds).onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
+                .onItem().transformToUni(target -> runOn(target, commands, timeout)).merge(concurrency);
+    }
+
+    /** Blocking work on a worker; the result comes back on a Mutiny thread, never blocking the event loop. */
+    public <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(workers).emitOn(Infrastructure.getDefaultExecutor());
+    }
+
+    Uni<DeviceRunResult> runOn(DeviceTarget target, List<String> commands, Duration timeout) {
+        HostKeyCapture capture = new HostKeyCapture();
+        return onWorker(() -> runner.run(target, commands, timeout, capture)).call(result -> capture.record(target));
+    }
+
+    public SshConfig config() {
+        return config;
+    }
+
+    /** Remembers the key a device presented on a new session, to store it after the run when none was on record. */
+    public final class HostKeyCapture implements CommandRunner.HostKeyRecorder {
+        private volatile String presented;
+
+        @Override
+        public void presented(DeviceTarget target, SshSessions.Lease lease) {
+            if (lease.fresh() && target.knownHostKey() == null) {
+                presented = lease.presentedHostKey();
+            }
+        }
+
+        public Uni<Void> record(DeviceTarget target) {
+            if (presented == null) {
+                return Uni.createFrom().voidItem();
+            }
+            try {
+                var key = PublicKeyEntry.parsePublicKeyEntry(presented).resolvePublicKey(null, null, null);
+                return hostKeys.learn(target.deviceId(), KeyUtils.getKeyType(key), KeyUtils.getFingerPrint(key), presented)
+                        .onFailure().invoke(e -> LOG.warnf("could not store host key of %s: %s", target.name(), e.getMessage()))
+                        .onFailure().recoverWithNull();
+            } catch (Exception e) {
+                LOG.warnf("could not read host key of %s: %s", target.name(), e.getMessage());
+                return Uni.createFrom().voidItem();
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+}

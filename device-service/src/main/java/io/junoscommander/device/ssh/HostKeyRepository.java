@@ -1,0 +1,69 @@
+package io.junoscommander.device.ssh;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SSH host keys per device: learned on first use or pinned by an admin. */
+@ApplicationScoped
+public class HostKeyRepository {
+
+    /** A host key on record. */
+    public record HostKey(UUID deviceId, String algorithm, String fingerprint, String publicKey, boolean pinned, OffsetDateTime firstSeenAt,
+            OffsetDateTime lastSeenAt) {
+    }
+
+    private final Pool pool;
+
+    HostKeyRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Map<UUID, HostKey>> forDevices(List<UUID> deviceIds) {
+        return pool.preparedQuery("SELECT * FROM device.device_host_key WHERE device_id = ANY($1::uuid[])")
+                .execute(Tuple.of(deviceIds.toArray(UUID[]::new))).map(rows -> {
+                    Map<UUID, HostKey> keys = new HashMap<>();
+                    rows.forEach(row -> keys.put(row.getUUID("device_id"), map(row)));
+                    return keys;
+                });
+    }
+
+    public Uni<Optional<HostKey>> find(UUID deviceId) {
+        return forDevices(List.of(deviceId)).map(keys -> Optional.ofNullable(keys.get(deviceId)));
+    }
+
+    /** Records a key seen on first use; a key already on record is never replaced this way. */
+    public Uni<Void> learn(UUID deviceId, String algorithm, String fingerprint, String publicKey) {
+        return pool.preparedQuery("INSERT INTO device.device_host_key (device_id, algorithm, fingerprint, public_key, pinned)"
+                + " VALUES ($1, $2, $3, $4, false) ON CONFLICT (device_id) DO UPDATE SET last_seen_at = now()"
+                + " WHERE device_host_key.fingerprint = EXCLUDED.fingerprint")
+                .execute(Tuple.of(deviceId, algorithm, fingerprint, publicKey)).replaceWithVoid();
+    }
+
+    public Uni<HostKey> pin(UUID deviceId, String algorithm, String fingerprint, String publicKey) {
+        return pool.preparedQuery("INSERT INTO device.device_host_key (device_id, algorithm, fingerprint, public_key, pinned)"
+                + " VALUES ($1, $2, $3, $4, true) ON CONFLICT (device_id) DO UPDATE SET algorithm = EXCLUDED.algorithm,"
+                + " fingerprint = EXCLUDED.fingerprint, public_key = EXCLUDED.public_key, pinned = true, first_seen_at = now(),"
+                + " last_seen_at = now() RETURNING *").execute(Tuple.of(deviceId, algorithm, fingerprint, publicKey))
+                .map(rows -> map(rows.iterator().next()));
+    }
+
+    public Uni<Boolean> forget(UUID deviceId) {
+        return pool.preparedQuery("DELETE FROM device.device_host_key WHERE device_id = $1").execute(Tuple.of(deviceId))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    private static HostKey map(Row row) {
+        return new HostKey(row.getUUID("device_id"), row.getString("algorithm"), row.getString("fingerprint"),
+                row.getString("public_key"), row.getBoolean("pinned"), row.getOffsetDateTime("first_seen_at"),
+                row.getOffsetDateTime("last_seen_at"));
+    }
+}

@@ -153,6 +153,16 @@ class SshCommandsTest {
     }
 
     @Test
+    void sshMetricsAreExported() {
+        as("operator").contentType("application/json").body(commands("show version")).when()
+                .post("/api/v1/devices/" + Lab.id(Lab.junos().get(6)) + "/commands").then().statusCode(200);
+        String metrics = io.restassured.RestAssured.given().when().get("/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("(?m)^ssh_connect_duration_seconds_bucket\\{")
+                .containsPattern("(?m)^ssh_command_duration_seconds_count\\{[^}]*outcome=\"ok\"[^}]*platform=\"junos\"")
+                .containsPattern("(?m)^ssh_sessions_open ").containsPattern("(?m)^ssh_operations_active ");
+    }
+
+    @Test
     void unknownDeviceInAFanOutIsABadRequest() {
         as("operator").contentType("application/json").body(Map.of("deviceIds", List.of(UUID.randomUUID()), "commands",
                 List.of("show version"))).when().post("/api/v1/devices/commands").then().statusCode(400)

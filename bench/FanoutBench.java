@@ -49,6 +49,8 @@ public final class FanoutBench {
             env.put("LOG_FORMAT", "console");
             env.put("SSH_MAX_CONCURRENT_DEVICES", Integer.toString(Math.max(concurrency, 256)));
             env.put("SSH_FANOUT_CONCURRENCY", Integer.toString(concurrency));
+            // short idle timeout: after the JIT warm-up round the sessions are dropped, so "cold" measures new sessions
+            env.put("SSH_SESSION_IDLE_TIMEOUT", "3s");
             Process service = start(processes, work.resolve("device-service.log"), env, "java", "-jar",
                     root.resolve("device-service/target/quarkus-app/quarkus-run.jar").toString());
             String base = "http://127.0.0.1:" + port;
@@ -90,8 +92,12 @@ public final class FanoutBench {
                     concurrency);
             System.out.printf("%-6s %9s %9s %9s %7s %11s %11s%n", "run", "wall s", "p50 ms", "p99 ms", "errors", "svc cpu s",
                     "lab cpu s");
-            // warm runs reuse the SSH sessions of the cold one; several, because the first ones still pay for JIT compilation
-            for (String run : List.of("cold", "warm-1", "warm-2", "warm-3")) {
+            // jit-warmup: new JVMs and new sessions; then a pause so the sessions expire; cold: new sessions in warm JVMs;
+            // warm: the sessions of the cold run reused
+            for (String run : List.of("jit-warmup", "cold", "warm-1", "warm-2")) {
+                if (run.equals("cold")) {
+                    Thread.sleep(10_000);
+                }
                 double serviceCpu = cpuSeconds(service.pid());
                 double labCpu = cpuSeconds(lab.pid());
                 long start = System.nanoTime();

@@ -13,10 +13,13 @@ public record DeviceTarget(UUID deviceId, String name, String host, int port, St
         return "junos".equals(platform);
     }
 
-    /** Sessions are shared only between operations with the same address and login. */
+    /**
+     * Sessions are shared only between operations with the same address and login (a key learned on first use does not
+     * change it: the session was opened with that very key).
+     */
     String sessionKey() {
-        return deviceId + "|" + host + ":" + port + "|" + username + "|"
-                + Integer.toHexString(java.util.Objects.hash(password, privateKey, passphrase, knownHostKey));
+        return deviceId + "|" + host + ":" + port + "|" + username + "|" + Integer.toHexString(java.util.Objects.hash(password,
+                privateKey, passphrase, hostKeyPinned ? knownHostKey : null));
     }
 
     @Override

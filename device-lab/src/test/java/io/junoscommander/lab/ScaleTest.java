@@ -15,6 +15,7 @@ class ScaleTest {
 
     @Test
     void twoHundredDevicesAnswerShowVersionConcurrentlyAndCloseLeavesNoThreads() throws Exception {
+        int threadsBefore = Thread.activeCount();
         try (LabSsh ssh = new LabSsh()) {
             try (DeviceLab lab = DeviceLab.start(LabConfig.builder().devices(200).build())) {
                 assertThat(lab.devices()).hasSize(200);
@@ -47,6 +48,13 @@ class ScaleTest {
             }
             awaitNoLabThreads();
         }
+        // The NIO2 channel groups' own threads are unnamed ("Thread-N"): with the client closed too, count them all.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Thread.activeCount() > threadsBefore && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(Thread.activeCount()).as("threads after close: " + Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName).toList()).isLessThanOrEqualTo(threadsBefore);
     }
 
     private static void awaitNoLabThreads() throws InterruptedException {

@@ -19,6 +19,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +121,25 @@ class LabOperationsTest {
         assertThat(hostKey).exists();
         try (DeviceLab again = DeviceLabMain.launch(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
             assertThat(again.device("lab-r0001").hostKeyFingerprint()).isEqualTo(fingerprint);
+        }
+    }
+
+    @Test
+    void standaloneAcceptsAnOpenSshAuthorizedKeysFile(@TempDir Path dir) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair userKey = generator.generateKeyPair();
+        Path authorizedKeys = dir.resolve("authorized_keys");
+        Files.writeString(authorizedKeys, PublicKeyEntry.toString(userKey.getPublic()) + " tester@example\n");
+        String[] args = {"--devices", "1", "--base-port", "0", "--authorized-keys", authorizedKeys.toString()};
+        try (DeviceLab lab = DeviceLabMain.launch(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                LabSsh ssh = new LabSsh()) {
+            LabDevice device = lab.device("lab-r0001");
+            try (ClientSession session = ssh.client().connect("lab", device.host(), device.port()).verify(LabSsh.TIMEOUT).getSession()) {
+                session.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(userKey));
+                session.auth().verify(LabSsh.TIMEOUT);
+                assertThat(LabSsh.exec(session, "show version", LabSsh.TIMEOUT).exitStatus()).isZero();
+            }
         }
     }
 

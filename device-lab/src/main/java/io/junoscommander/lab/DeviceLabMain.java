@@ -5,8 +5,13 @@ import io.junoscommander.lab.fault.FaultKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 
 /**
  * Standalone device lab:
@@ -26,6 +31,7 @@ public final class DeviceLabMain {
             "  --host-key-file FILE    keep the lab host key in FILE across restarts",
             "  --own-host-key NAME     give device NAME its own host key (repeatable)",
             "  --username U --password P   login of every device (default lab / lab)",
+            "  --authorized-keys FILE  also accept public-key login with the keys of this OpenSSH authorized_keys file",
             "  --minute-millis MS      length of a commit-confirmed minute (default 60000)",
             "  --fault NAME:KIND[=N]   start with a fault, KIND one of wrong-password, latency, hang, disconnect, huge-output",
             "  --io-threads N          shared SSH IO threads");
@@ -101,6 +107,9 @@ public final class DeviceLabMain {
                 case "--password":
                     password = value;
                     break;
+                case "--authorized-keys":
+                    authorizedKeys(Path.of(value)).forEach(config::authorizedKey);
+                    break;
                 case "--minute-millis":
                     config.minuteMillis(number(option, value));
                     break;
@@ -135,6 +144,16 @@ public final class DeviceLabMain {
         String host = lab.config().host();
         String line = "device lab: " + devices.size() + " devices on " + host + ":" + low + "-" + high;
         return lab.adminPort() < 0 ? line : line + ", admin http://" + host + ":" + lab.adminPort();
+    }
+
+    /** Keys of an OpenSSH authorized_keys file; ed25519 lines are skipped (they need the eddsa library). */
+    static List<PublicKey> authorizedKeys(Path file) throws IOException {
+        try {
+            return PublicKeyEntry.resolvePublicKeyEntries(null, AuthorizedKeyEntry.readAuthorizedKeys(file),
+                    PublicKeyEntryResolver.IGNORING);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("unreadable key in " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void addFault(LabConfig.Builder config, String spec) {

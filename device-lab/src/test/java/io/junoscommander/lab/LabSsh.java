@@ -151,6 +151,32 @@ final class LabSsh implements AutoCloseable {
             }
         }
 
+        /** Presses space at every {@code ---(more)---} until {@code prompt} arrives; returns all text with more prompts. */
+        String pageThrough(String prompt) throws InterruptedException, IOException {
+            StringBuilder all = new StringBuilder();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                synchronized (received) {
+                    int more = received.indexOf("---(more)---", position);
+                    int end = received.indexOf(prompt, position);
+                    if (end >= 0 && (more < 0 || end < more)) {
+                        all.append(received, position, end + prompt.length());
+                        position = end + prompt.length();
+                        return all.toString();
+                    }
+                    if (more >= 0) {
+                        all.append(received, position, more + "---(more)---".length());
+                        position = more + "---(more)---".length();
+                    } else {
+                        received.wait(100);
+                        continue;
+                    }
+                }
+                type(" ");
+            }
+            throw new AssertionError("no '" + prompt + "' while paging; received: " + all + pending());
+        }
+
         /** Everything received so far after the last match. */
         String pending() {
             synchronized (received) {

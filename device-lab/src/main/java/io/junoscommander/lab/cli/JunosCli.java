@@ -88,7 +88,8 @@ public final class JunosCli implements CliSession {
     @Override
     public String prompt() {
         String host = show.hostName();
-        return configurationMode ? "[edit]\n" + user + "@" + host + "# " : user + "@" + host + "> ";
+        // Junos leaves a blank line between a command's output and the next prompt.
+        return configurationMode ? "\n[edit]\n" + user + "@" + host + "# " : "\n" + user + "@" + host + "> ";
     }
 
     @Override

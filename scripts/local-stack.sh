@@ -170,6 +170,13 @@ up() {
         done
         echo "$name-service ready on http://127.0.0.1:$port"
     done
+    # the lab's devices and login in the inventory, so a command can be run right away
+    for _ in $(seq 1 100); do
+        [ -s "$STATE_DIR/inventory.json" ] && break
+        sleep 0.2
+    done
+    java -cp "$(ls "$ROOT"/infra-harness/target/infra-harness-*.jar | head -1)" io.junoscommander.infra.LocalStackSeed \
+        "http://127.0.0.1:$DEVICE_PORT" "$STATE_DIR/internal-token-private.pem" "$STATE_DIR/inventory.json"
     echo "stack ready in $((SECONDS - started)) s (logs in $STATE_DIR/logs)"
     echo "Gateway: http://127.0.0.1:$GATEWAY_PORT user: admin password: $(admin_password)"
 }

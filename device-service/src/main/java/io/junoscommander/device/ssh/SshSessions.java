@@ -306,7 +306,11 @@ public class SshSessions {
             }
             released = true;
             pooled.lastUsed = System.nanoTime();
-            pooled.inUse.decrementAndGet();
+            if (pooled.inUse.decrementAndGet() == 0 && config.sessionIdleTimeout().isZero()) {
+                // reuse switched off: one session per operation
+                sessions.values().remove(pooled);
+                pooled.close();
+            }
             activeOperations.decrementAndGet();
             limit.release();
         }

@@ -1,0 +1,9 @@
+package io.junoscommander.task.queue;
+
+import java.util.List;
+import java.util.UUID;
+
+/** A device this replica holds the lease on, with what to run on it. */
+public record ClaimedDevice(UUID taskId, UUID deviceId, String deviceName, int attempt, List<String> commands, int timeoutSeconds,
+        String submittedBy) {
+}

@@ -1,0 +1,33 @@
+package io.junoscommander.task.queue;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Execution engine settings; README lists their environment variables. */
+@ConfigMapping(prefix = "junoscommander.tasks")
+public interface TaskConfig {
+
+    /** Devices this replica works on at once, across all tasks. */
+    @WithDefault("200")
+    int replicaCapacity();
+
+    /** A claimed device is another replica's after this long without renewal (its holder is presumed dead). */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** How often a replica extends the leases it holds (a third of the lease or less). */
+    @WithDefault("10s")
+    Duration renewInterval();
+
+    /** How often a replica looks for claimable work (it also looks whenever one of its devices finishes). */
+    @WithDefault("500ms")
+    Duration pollInterval();
+
+    /** After the device service was unreachable, a device is offered again this much later. */
+    @WithDefault("5s")
+    Duration retryDelay();
+
+    @WithDefault("30")
+    int retentionDays();
+}

@@ -1,0 +1,187 @@
+package io.junoscommander.task.queue;
+
+import io.junoscommander.support.config.ServiceIdentity;
+import io.junoscommander.task.device.DeviceClient;
+import io.junoscommander.task.device.DeviceDtos;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.WebApplicationException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * This replica's share of the work: claims devices (polling, and again whenever one finishes), runs each through the
+ * device service, records the result, renews its leases, and on shutdown stops claiming and lets running devices finish.
+ */
+@ApplicationScoped
+public class TaskWorker {
+
+    private static final Logger LOG = Logger.getLogger(TaskWorker.class);
+
+    private final WorkQueue queue;
+    private final DeviceClient devices;
+    private final TaskEvents events;
+    private final TaskConfig config;
+    private final String owner;
+    private final Duration shutdownTimeout;
+    private final MeterRegistry meters;
+    private final Timer deviceDuration;
+    private final Map<String, ClaimedDevice> inFlight = new ConcurrentHashMap<>();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final AtomicBoolean claimAgain = new AtomicBoolean();
+    private final AtomicLong queueDepth = new AtomicLong();
+    private volatile boolean stopping;
+
+    TaskWorker(WorkQueue queue, DeviceClient devices, TaskEvents events, TaskConfig config, ServiceIdentity identity,
+            @ConfigProperty(name = "quarkus.shutdown.timeout") Duration shutdownTimeout, MeterRegistry meters) {
+        this.queue = queue;
+        this.devices = devices;
+        this.events = events;
+        this.config = config;
+        this.owner = identity.instanceId();
+        this.shutdownTimeout = shutdownTimeout;
+        this.meters = meters;
+        this.deviceDuration = Timer.builder("task.device.duration").description("one device of a task, claim to recorded result")
+                .publishPercentileHistogram().register(meters);
+        meters.gauge("task.queue.depth", queueDepth);
+        meters.gauge("task.devices.in_flight", inFlight, Map::size);
+    }
+
+    @Scheduled(every = "${junoscommander.tasks.poll-interval:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> poll() {
+        return claimAndDispatch();
+    }
+
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> measureQueue() {
+        return queue.pendingDevices().invoke(queueDepth::set).replaceWithVoid().onFailure().recoverWithNull();
+    }
+
+    /** Leases are renewed at a third of their length, so one missed renewal never loses a device. */
+    @Scheduled(every = "${junoscommander.tasks.renew-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> renew() {
+        List<UUID[]> held = new ArrayList<>();
+        inFlight.values().forEach(device -> held.add(new UUID[] {device.taskId(), device.deviceId()}));
+        return queue.renew(owner, held).replaceWithVoid().onFailure().invoke(e -> LOG.warnf("lease renewal failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    /** One claiming pass at a time; a request during a pass makes it run once more. */
+    Uni<Void> claimAndDispatch() {
+        if (stopping) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!claiming.compareAndSet(false, true)) {
+            claimAgain.set(true);
+            return Uni.createFrom().voidItem();
+        }
+        claimAgain.set(false);
+        return queue.activeTasks().flatMap(this::claimFrom).onFailure()
+                .invoke(e -> LOG.warnf("claiming work failed: %s", e.getMessage())).onFailure().recoverWithNull()
+                .eventually(() -> {
+                    claiming.set(false);
+                    if (claimAgain.getAndSet(false)) {
+                        claimAndDispatch().subscribe().with(ignored -> { }, e -> { });
+                    }
+                }).replaceWithVoid();
+    }
+
+    private Uni<Void> claimFrom(List<UUID> tasks) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (UUID task : tasks) {
+            chain = chain.flatMap(ignored -> {
+                int room = config.replicaCapacity() - inFlight.size();
+                if (room <= 0 || stopping) {
+                    return Uni.createFrom().voidItem();
+                }
+                return queue.claim(task, owner, room).invoke(claimed -> claimed.forEach(this::dispatch)).replaceWithVoid();
+            });
+        }
+        return chain;
+    }
+
+    private void dispatch(ClaimedDevice device) {
+        String key = device.taskId() + "/" + device.deviceId();
+        inFlight.put(key, device);
+        long start = System.nanoTime();
+        // the device service bounds each command; allow for every command plus connection set-up
+        Duration bound = Duration.ofSeconds((long) device.timeoutSeconds() * device.commands().size() + 30);
+        devices.run(device.submittedBy(), device.deviceId(), device.commands(), device.timeoutSeconds()).ifNoItem().after(bound).fail()
+                .onItemOrFailure().transformToUni((result, failure) -> {
+                    if (failure == null) {
+                        return record(device, result);
+                    }
+                    if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+                        // the device service refused this device (deleted, disabled, lost its credential): a result, not an outage
+                        return record(device, new DeviceDtos.RunResult(device.deviceId(), device.deviceName(), false, "rejected",
+                                "device service refused: HTTP " + web.getResponse().getStatus(), 0, List.of()));
+                    }
+                    LOG.warnf("device %s of task %s not run, offered again later: %s", device.deviceName(), device.taskId(),
+                            failure.getMessage());
+                    return queue.release(device, owner);
+                }).onFailure().invoke(e -> LOG.errorf("recording device %s of task %s failed: %s", device.deviceName(), device.taskId(),
+                        e.getMessage())).onFailure().recoverWithNull()
+                .subscribe().with(ignored -> finished(key, start), e -> finished(key, start));
+    }
+
+    private void finished(String key, long start) {
+        inFlight.remove(key);
+        deviceDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        claimAndDispatch().subscribe().with(ignored -> { }, e -> { });
+    }
+
+    private Uni<Void> record(ClaimedDevice device, DeviceDtos.RunResult result) {
+        return queue.record(device, owner, result).flatMap(recorded -> {
+            if (!recorded.counted()) {
+                return Uni.createFrom().voidItem();
+            }
+            String state = result.ok() ? "SUCCEEDED" : "FAILED";
+            meters.counter("task.device.results", "outcome", result.ok() ? "succeeded" : result.errorKind() == null ? "failed"
+                    : result.errorKind()).increment();
+            Uni<Void> published = events.deviceFinished(device, state, result.errorKind(), recorded.counts());
+            return recorded.finalState().map(end -> published.flatMap(ignored -> {
+                meters.counter("task.finished", "state", end).increment();
+                return events.taskFinished(device.taskId(), end, recorded.counts());
+            })).orElse(published);
+        });
+    }
+
+    /** SIGTERM: stop claiming, give running devices until the shutdown timeout, hand back whatever is still held. */
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            Integer released = queue.releaseAll(owner).await().atMost(Duration.ofSeconds(5));
+            LOG.infof("shutdown: %d device(s) still running were handed back, %d released", inFlight.size(), released);
+        } catch (RuntimeException e) {
+            LOG.warnf("shutdown: leases not released (they expire by themselves): %s", e.getMessage());
+        }
+    }
+
+    Set<String> inFlightKeys() {
+        return inFlight.keySet();
+    }
+}

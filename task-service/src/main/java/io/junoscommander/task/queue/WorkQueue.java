@@ -1,0 +1,239 @@
+package io.junoscommander.task.queue;
+
+import io.junoscommander.task.device.DeviceDtos;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The durable work queue in PostgreSQL. Claiming locks the task row, so the task's concurrency holds across replicas,
+ * and takes device rows with {@code FOR UPDATE SKIP LOCKED}; a row whose lease ran out is claimed again with the next
+ * attempt number, and only the current attempt may write the result.
+ */
+@ApplicationScoped
+public class WorkQueue {
+
+    private final Pool pool;
+    private final TaskConfig config;
+
+    WorkQueue(Pool pool, TaskConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    /** Tasks that may have claimable devices, oldest first. */
+    public Uni<List<UUID>> activeTasks() {
+        return pool.query("SELECT id FROM task.task WHERE state IN ('PENDING', 'RUNNING') AND NOT cancel_requested ORDER BY created_at")
+                .execute().map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID(0)));
+                    return ids;
+                });
+    }
+
+    /** Claims up to {@code room} devices of the task, within its concurrency across all replicas. */
+    public Uni<List<ClaimedDevice>> claim(UUID taskId, String owner, int room) {
+        double lease = config.lease().toMillis();
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT concurrency, config_changing, commands, per_device_timeout_seconds,"
+                + " created_by, state, cancel_requested FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(taskId))
+                .flatMap(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return Uni.createFrom().item(List.<ClaimedDevice>of());
+                    }
+                    Row task = rows.iterator().next();
+                    if (task.getBoolean("cancel_requested") || !List.of("PENDING", "RUNNING").contains(task.getString("state"))) {
+                        return Uni.createFrom().item(List.<ClaimedDevice>of());
+                    }
+                    return conn.preparedQuery("SELECT count(*) FROM task.task_device WHERE task_id = $1 AND state = 'RUNNING'"
+                            + " AND lease_expires_at > now()").execute(Tuple.of(taskId)).flatMap(counted -> {
+                                int running = counted.iterator().next().getInteger(0);
+                                int take = Math.min(room, task.getInteger("concurrency") - running);
+                                if (take <= 0) {
+                                    return Uni.createFrom().item(List.<ClaimedDevice>of());
+                                }
+                                return takeRows(conn, taskId, owner, take, lease, task);
+                            });
+                }));
+    }
+
+    private Uni<List<ClaimedDevice>> takeRows(SqlConnection conn, UUID taskId, String owner, int take, double lease, Row task) {
+        List<String> commands = Arrays.asList(task.getArrayOfStrings("commands"));
+        int timeout = task.getInteger("per_device_timeout_seconds");
+        String submittedBy = task.getString("created_by");
+        return conn.preparedQuery("UPDATE task.task_device SET state = 'RUNNING', attempts = attempts + 1, lease_owner = $2,"
+                + " lease_expires_at = now() + ($3::float8 * interval '1 ms'), started_at = coalesce(started_at, clock_timestamp())"
+                + " WHERE (task_id, device_id) IN (SELECT task_id, device_id FROM task.task_device WHERE task_id = $1"
+                + " AND ((state = 'PENDING' AND (lease_expires_at IS NULL OR lease_expires_at < now()))"
+                + " OR (state = 'RUNNING' AND lease_expires_at < now())) ORDER BY position LIMIT $4 FOR UPDATE SKIP LOCKED)"
+                + " RETURNING device_id, device_name, attempts").execute(Tuple.of(taskId, owner, lease, take)).flatMap(claimed -> {
+                    List<ClaimedDevice> devices = new ArrayList<>();
+                    claimed.forEach(row -> devices.add(new ClaimedDevice(taskId, row.getUUID("device_id"), row.getString("device_name"),
+                            row.getInteger("attempts"), commands, timeout, submittedBy)));
+                    Uni<List<ClaimedDevice>> locked = task.getBoolean("config_changing") ? lockDevices(conn, taskId, devices, lease)
+                            : Uni.createFrom().item(devices);
+                    return locked.call(kept -> devices.isEmpty() ? Uni.createFrom().voidItem()
+                            : conn.preparedQuery("UPDATE task.task SET state = 'RUNNING', started_at = coalesce(started_at, now())"
+                                    + " WHERE id = $1 AND state = 'PENDING'").execute(Tuple.of(taskId)).replaceWithVoid());
+                });
+    }
+
+    /** A config-changing task holds each device it drives; devices another such task holds go back to wait a little. */
+    private Uni<List<ClaimedDevice>> lockDevices(SqlConnection conn, UUID taskId, List<ClaimedDevice> devices, double lease) {
+        if (devices.isEmpty()) {
+            return Uni.createFrom().item(devices);
+        }
+        UUID[] ids = devices.stream().map(ClaimedDevice::deviceId).toArray(UUID[]::new);
+        return conn.preparedQuery("INSERT INTO task.device_lock (device_id, task_id, lease_expires_at)"
+                + " SELECT unnest($1::uuid[]), $2, now() + ($3::float8 * interval '1 ms')"
+                + " ON CONFLICT (device_id) DO UPDATE SET task_id = EXCLUDED.task_id,"
+                + " lease_expires_at = EXCLUDED.lease_expires_at WHERE device_lock.lease_expires_at < now()"
+                + " OR device_lock.task_id = EXCLUDED.task_id RETURNING device_id").execute(Tuple.of(ids, taskId, lease)).flatMap(got -> {
+                    List<UUID> held = new ArrayList<>();
+                    got.forEach(row -> held.add(row.getUUID(0)));
+                    List<ClaimedDevice> kept = devices.stream().filter(d -> held.contains(d.deviceId())).toList();
+                    UUID[] busy = devices.stream().map(ClaimedDevice::deviceId).filter(id -> !held.contains(id)).toArray(UUID[]::new);
+                    if (busy.length == 0) {
+                        return Uni.createFrom().item(kept);
+                    }
+                    return conn.preparedQuery("UPDATE task.task_device SET state = 'PENDING', attempts = attempts - 1, lease_owner = NULL,"
+                            + " lease_expires_at = now() + interval '2 seconds' WHERE task_id = $1 AND device_id = ANY($2::uuid[])")
+                            .execute(Tuple.of(taskId, busy)).replaceWith(kept);
+                });
+    }
+
+    /** Extends the leases of the devices this replica is working on. */
+    public Uni<Integer> renew(String owner, List<UUID[]> inFlight) {
+        if (inFlight.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        double lease = config.lease().toMillis();
+        UUID[] tasks = inFlight.stream().map(pair -> pair[0]).toArray(UUID[]::new);
+        UUID[] devices = inFlight.stream().map(pair -> pair[1]).toArray(UUID[]::new);
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE task.task_device"
+                + " SET lease_expires_at = now() + ($2::float8 * interval '1 ms')"
+                + " WHERE lease_owner = $1 AND state = 'RUNNING'"
+                + " AND (task_id, device_id) IN (SELECT * FROM unnest($3::uuid[], $4::uuid[]))")
+                .execute(Tuple.of(owner, lease, tasks, devices)).flatMap(renewed -> conn.preparedQuery("UPDATE task.device_lock"
+                        + " SET lease_expires_at = now() + ($1::float8 * interval '1 ms') WHERE device_id = ANY($2::uuid[])")
+                        .execute(Tuple.of(lease, devices))
+                        .map(ignored -> renewed.rowCount())));
+    }
+
+    /** The outcome of recording a result: whether it counted, the task's new final state if it ended, and the counts. */
+    public record Recorded(boolean counted, Optional<String> finalState, Map<String, Integer> counts) {
+    }
+
+    /** Writes the device's result if this attempt still holds it; then applies the failure threshold and ends the task if done. */
+    public Uni<Recorded> record(ClaimedDevice device, String owner, DeviceDtos.RunResult result) {
+        String state = result.ok() ? "SUCCEEDED" : "FAILED";
+        JsonArray results = new JsonArray(result.results() == null ? List.of() : new ArrayList<>(result.results()));
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE task.task_device SET state = $5, error_kind = $6, error = $7,"
+                + " results = $8, finished_at = clock_timestamp(), duration_ms = $9, lease_owner = NULL, lease_expires_at = NULL"
+                + " WHERE task_id = $1 AND device_id = $2 AND attempts = $3 AND lease_owner = $4 AND state = 'RUNNING'")
+                .execute(Tuple.tuple(Arrays.asList(device.taskId(), device.deviceId(), device.attempt(), owner, state, result.errorKind(),
+                        result.error(), results, result.durationMs())))
+                .flatMap(updated -> {
+                    if (updated.rowCount() == 0) {
+                        // another replica took the device over (our lease ran out): its attempt's result is the one
+                        return Uni.createFrom().item(new Recorded(false, Optional.empty(), Map.of()));
+                    }
+                    return conn.preparedQuery("DELETE FROM task.device_lock WHERE device_id = $1 AND task_id = $2")
+                            .execute(Tuple.of(device.deviceId(), device.taskId()))
+                            .flatMap(ignored -> result.ok() ? Uni.createFrom().voidItem() : applyThreshold(conn, device.taskId()))
+                            .flatMap(ignored -> finish(conn, device.taskId()));
+                }));
+    }
+
+    /** Puts a claimed device back, to be offered again after {@code retryDelay} (the device service was unreachable). */
+    public Uni<Void> release(ClaimedDevice device, String owner) {
+        double delay = config.retryDelay().toMillis();
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE task.task_device SET state = 'PENDING', lease_owner = NULL,"
+                + " lease_expires_at = now() + ($5::float8 * interval '1 ms')"
+                + " WHERE task_id = $1 AND device_id = $2 AND attempts = $3 AND lease_owner = $4"
+                + " AND state = 'RUNNING'").execute(Tuple.of(device.taskId(), device.deviceId(), device.attempt(), owner, delay))
+                .flatMap(ignored -> conn.preparedQuery("DELETE FROM task.device_lock WHERE device_id = $1 AND task_id = $2")
+                        .execute(Tuple.of(device.deviceId(), device.taskId()))).replaceWithVoid());
+    }
+
+    /** On shutdown: devices claimed by this replica that never started go back to the queue at once. */
+    public Uni<Integer> releaseAll(String owner) {
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE task.task_device SET state = 'PENDING', lease_owner = NULL,"
+                + " lease_expires_at = NULL WHERE lease_owner = $1 AND state = 'RUNNING'").execute(Tuple.of(owner))
+                .map(rows -> rows.rowCount()));
+    }
+
+    private Uni<Void> applyThreshold(SqlConnection conn, UUID taskId) {
+        return conn.preparedQuery("WITH t AS (SELECT failure_threshold_percent AS pct, device_count FROM task.task WHERE id = $1"
+                + " AND failure_threshold_percent IS NOT NULL AND NOT threshold_exceeded),"
+                + " f AS (SELECT count(*) AS failed FROM task.task_device"
+                + " WHERE task_id = $1 AND state = 'FAILED') UPDATE task.task SET threshold_exceeded = true FROM t, f WHERE id = $1"
+                + " AND f.failed * 100 > t.pct * t.device_count RETURNING id").execute(Tuple.of(taskId)).flatMap(exceeded -> {
+                    if (exceeded.rowCount() == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return conn.preparedQuery("UPDATE task.task_device SET state = 'CANCELLED', finished_at = now(), error ="
+                            + " 'failure threshold exceeded' WHERE task_id = $1 AND state = 'PENDING'").execute(Tuple.of(taskId))
+                            .replaceWithVoid();
+                });
+    }
+
+    /** Cancels what has not started; running devices finish. */
+    public Uni<Recorded> cancel(UUID taskId) {
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE task.task SET cancel_requested = true WHERE id = $1"
+                + " AND state IN ('PENDING', 'RUNNING')").execute(Tuple.of(taskId)).flatMap(updated -> conn.preparedQuery(
+                        "UPDATE task.task_device SET state = 'CANCELLED', finished_at = now(), error = 'cancelled'"
+                                + " WHERE task_id = $1 AND state = 'PENDING'").execute(Tuple.of(taskId)))
+                .flatMap(ignored -> finish(conn, taskId)));
+    }
+
+    /**
+     * Ends the task when no device is pending or running; exactly one caller sees the final state. The task row is locked
+     * first: two transactions recording the last two devices would otherwise each see the other's device still running.
+     */
+    private Uni<Recorded> finish(SqlConnection conn, UUID taskId) {
+        return conn.preparedQuery("SELECT 1 FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(taskId))
+                .flatMap(locked -> conn.preparedQuery("UPDATE task.task t SET finished_at = now(),"
+                + " state = CASE WHEN t.cancel_requested THEN 'CANCELLED'"
+                + " WHEN t.threshold_exceeded THEN 'FAILED'"
+                + " WHEN NOT EXISTS (SELECT 1 FROM task.task_device WHERE task_id = t.id AND state <> 'SUCCEEDED') THEN 'SUCCEEDED'"
+                + " WHEN NOT EXISTS (SELECT 1 FROM task.task_device WHERE task_id = t.id AND state = 'SUCCEEDED') THEN 'FAILED'"
+                + " ELSE 'PARTIAL' END WHERE t.id = $1 AND t.state IN ('PENDING', 'RUNNING')"
+                + " AND NOT EXISTS (SELECT 1 FROM task.task_device WHERE task_id = $1 AND state IN ('PENDING', 'RUNNING'))"
+                + " RETURNING t.state")
+                .execute(Tuple.of(taskId))).flatMap(ended -> counts(conn, taskId).map(counts -> new Recorded(true,
+                        ended.iterator().hasNext() ? Optional.of(ended.iterator().next().getString(0)) : Optional.empty(), counts)));
+    }
+
+    static Uni<Map<String, Integer>> counts(io.vertx.mutiny.sqlclient.SqlClient client, UUID taskId) {
+        return client.preparedQuery("SELECT state, count(*) FROM task.task_device WHERE task_id = $1 GROUP BY state")
+                .execute(Tuple.of(taskId)).map(rows -> {
+                    Map<String, Integer> counts = new LinkedHashMap<>();
+                    for (String state : List.of("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED")) {
+                        counts.put(state, 0);
+                    }
+                    rows.forEach(row -> counts.put(row.getString(0), row.getInteger(1)));
+                    return counts;
+                });
+    }
+
+    public Uni<Map<String, Integer>> counts(UUID taskId) {
+        return counts(pool, taskId);
+    }
+
+    /** Devices waiting in all active tasks (the queue depth metric). */
+    public Uni<Long> pendingDevices() {
+        return pool.query("SELECT count(*) FROM task.task_device WHERE state = 'PENDING'").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+}

@@ -71,6 +71,10 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
     }
 
     static Process launch(Path jar, int port, String name) {
+        return launch(jar, port, name, Map.of(), Duration.ofSeconds(90));
+    }
+
+    static Process launch(Path jar, int port, String name, Map<String, String> extra, Duration timeout) {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build " + name
                     + " first (./mvnw -B package -DskipTests -pl " + name + "); the full build orders it before gateway-service");
@@ -82,6 +86,7 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         env.put("INSTANCE_ID", name + "-for-gateway-tests-" + port);
         env.put("LOG_FORMAT", "console");
         env.put("SHUTDOWN_DELAY", "0s");
+        env.putAll(extra);
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
                 jar.toAbsolutePath().toString());
         builder.environment().putAll(env);
@@ -93,7 +98,7 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + jar, e);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited early; see " + log.toAbsolutePath());
@@ -104,7 +109,7 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
             sleep(250);
         }
         process.destroyForcibly();
-        throw new IllegalStateException(name + " not ready within 90 s; see " + log.toAbsolutePath());
+        throw new IllegalStateException(name + " not ready within " + timeout.toSeconds() + " s; see " + log.toAbsolutePath());
     }
 
     static int status(String url) {

@@ -16,7 +16,12 @@ final class GatewayProblems {
     }
 
     static void send(RoutingContext context, int status, String slug, String title, String detail, Long retryAfterSeconds) {
-        if (context.response().headWritten() || context.response().ended()) {
+        if (context.response().ended() || context.response().closed()) {
+            // answered already (e.g. by Quarkus's failure handler)
+            return;
+        }
+        if (context.response().headWritten()) {
+            // a stream broke half-way: the client must see it broken, not a truncated success
             context.response().reset();
             return;
         }

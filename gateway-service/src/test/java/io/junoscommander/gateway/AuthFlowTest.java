@@ -67,6 +67,23 @@ class AuthFlowTest {
     }
 
     @Test
+    void sessionCallsDrawFromTheUsersRateLimitBucketInRedis() {
+        String token = Api.userToken("bucket-user", "viewer");
+        Api.as(token).when().get("/api/v1/auth/me").then().statusCode(200);
+        String key = "gw:ratelimit:user:bucket-user";
+        // the bucket (burst 200) lives in Redis and the last call took a token from it
+        assertThat(Double.parseDouble(infra.redisCli(masterPort(), "HGET", key, "tokens"))).isLessThanOrEqualTo(199.0);
+        infra.redisCli(masterPort(), "HSET", key, "tokens", "0", "ts", "99999999999999");
+        Api.as(token).when().get("/api/v1/auth/me").then().statusCode(429).contentType("application/problem+json")
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        // (the bucket refills 20 tokens/s: empty it again for the routed call)
+        infra.redisCli(masterPort(), "HSET", key, "tokens", "0", "ts", "99999999999999");
+        Api.as(token).when().get("/api/v1/device-instances").then().statusCode(429);
+        infra.redisCli(masterPort(), "DEL", key);
+        Api.as(token).when().get("/api/v1/auth/me").then().statusCode(200);
+    }
+
+    @Test
     void wrongPasswordAndUnknownUserGetTheSameProblem() {
         Api.createUser("carol", "viewer", Api.PASSWORD);
         given().header("X-Forwarded-For", "198.51.100.20").contentType("application/json")

@@ -18,21 +18,24 @@ public class RateLimiter {
 
     public static final String KEY = "gw:ratelimit:";
 
-    private static final String TAKE = """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local capacity = tonumber(ARGV[1])
-            local perMs = tonumber(ARGV[2])
-            local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-            local tokens = tonumber(b[1]) or capacity
-            local ts = tonumber(b[2]) or now
-            tokens = math.min(capacity, tokens + math.max(0, now - ts) * perMs)
-            local wait = 0
-            if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / perMs) end
-            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
-            redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / perMs) + 1000)
-            return wait
+    /** The token bucket as a Lua function, shared with the session lookup (one round trip for both). */
+    public static final String BUCKET_FUNCTION = """
+            local function take(key, capacity, perMs)
+              local t = redis.call('TIME')
+              local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+              local b = redis.call('HMGET', key, 'tokens', 'ts')
+              local tokens = tonumber(b[1]) or capacity
+              local ts = tonumber(b[2]) or now
+              tokens = math.min(capacity, tokens + math.max(0, now - ts) * perMs)
+              local wait = 0
+              if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / perMs) end
+              redis.call('HSET', key, 'tokens', tostring(tokens), 'ts', tostring(now))
+              redis.call('PEXPIRE', key, math.ceil(capacity / perMs) + 1000)
+              return wait
+            end
             """;
+
+    private static final String TAKE = BUCKET_FUNCTION + "return take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))\n";
 
     private final Redis redis;
     private final GatewayConfig.RateLimit config;
@@ -44,6 +47,10 @@ public class RateLimiter {
 
     /** Zero when the request may proceed, else how long until the bucket has a token again. */
     public Uni<Duration> take(GatewayPrincipal principal) {
+        if (principal.rateLimitWaitMs() >= 0) {
+            // sessions: taken in the same Redis round trip as the session lookup
+            return Uni.createFrom().item(Duration.ofMillis(principal.rateLimitWaitMs()));
+        }
         int perMinute = config.perMinute();
         int burst = config.burst();
         if (principal.rateLimitPerMinute() > 0 && principal.rateLimitPerMinute() < perMinute) {
@@ -53,6 +60,15 @@ public class RateLimiter {
         String key = KEY + bucket(principal);
         Request eval = Request.cmd(Command.EVAL).arg(TAKE).arg(1).arg(key).arg(burst).arg(Double.toString(perMinute / 60_000.0));
         return redis.send(eval).map(answer -> Duration.ofMillis(answer.toLong()));
+    }
+
+    /** Bucket size and refill per millisecond of the global limit (sessions). */
+    public int burst() {
+        return config.burst();
+    }
+
+    public double perMillisecond() {
+        return config.perMinute() / 60_000.0;
     }
 
     static String bucket(GatewayPrincipal principal) {

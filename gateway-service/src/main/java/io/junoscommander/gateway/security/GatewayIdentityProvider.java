@@ -35,12 +35,12 @@ public class GatewayIdentityProvider implements IdentityProvider<GatewayTokenReq
         String hash = Tokens.sha256(token);
         if (token.startsWith(Tokens.SESSION_PREFIX)) {
             return sessions.touch(hash).map(found -> found.map(session -> identity(new GatewayPrincipal(session.username(),
-                    session.role(), GatewayPrincipal.SESSION, hash, 0)))
+                    session.role(), GatewayPrincipal.SESSION, hash, 0, session.rateLimitWaitMs())))
                     .orElseThrow(() -> new AuthenticationFailedException("no session")));
         }
         return tokens.use(hash).map(found -> found.map(grant -> identity(new GatewayPrincipal(grant.username(),
                 lower(grant.tokenRole(), grant.userRole()), GatewayPrincipal.API_TOKEN, grant.id().toString(),
-                grant.rateLimitPerMinute() == null ? 0 : grant.rateLimitPerMinute())))
+                grant.rateLimitPerMinute() == null ? 0 : grant.rateLimitPerMinute(), -1)))
                 .orElseThrow(() -> new AuthenticationFailedException("no token")));
     }
 

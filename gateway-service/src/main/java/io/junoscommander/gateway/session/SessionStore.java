@@ -1,6 +1,7 @@
 package io.junoscommander.gateway.session;
 
 import io.junoscommander.gateway.GatewayConfig;
+import io.junoscommander.gateway.routing.RateLimiter;
 import io.junoscommander.gateway.security.Tokens;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -27,31 +28,37 @@ public class SessionStore {
     static final String SESSION_KEY = "gw:session:";
     static final String USER_SESSIONS_KEY = "gw:user-sessions:";
 
-    /** Read, slide the expiry and stamp the last use in one round trip. */
-    private static final String TOUCH = """
+    /** Read, slide the expiry, stamp the last use and take a token from the user's rate-limit bucket: one round trip. */
+    private static final String TOUCH = RateLimiter.BUCKET_FUNCTION + """
             local v = redis.call('HGETALL', KEYS[1])
-            if #v == 0 then return v end
+            if #v == 0 then return {v, -1} end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[2])
+            local wait = -1
             for i = 1, #v, 2 do
-              if v[i] == 'username' then redis.call('PEXPIRE', ARGV[3] .. v[i + 1], ARGV[1]) end
+              if v[i] == 'username' then
+                redis.call('PEXPIRE', ARGV[3] .. v[i + 1], ARGV[1])
+                wait = take(ARGV[4] .. 'user:' .. v[i + 1], tonumber(ARGV[5]), tonumber(ARGV[6]))
+              end
             end
-            return v
+            return {v, wait}
             """;
 
     private final Redis redis;
+    private final RateLimiter rateLimiter;
     private final Duration ttl;
     private final Duration replicationWait;
 
-    SessionStore(Redis redis, GatewayConfig config) {
+    SessionStore(Redis redis, GatewayConfig config, RateLimiter rateLimiter) {
         this.redis = redis;
+        this.rateLimiter = rateLimiter;
         this.ttl = config.session().ttl();
         this.replicationWait = config.session().replicationWait();
     }
 
     /** A stored session, as listed to its owner (never the token). */
     public record Session(String id, String username, String role, Instant createdAt, Instant lastSeenAt, Instant expiresAt,
-            String clientAddress, String userAgent) {
+            String clientAddress, String userAgent, long rateLimitWaitMs) {
     }
 
     /** A new session, written to the master and (bounded wait) acknowledged by a replica, so a failover keeps it. */
@@ -69,11 +76,17 @@ public class SessionStore {
                 .map(ignored -> Instant.now().plus(ttl));
     }
 
-    /** The session of this token hash, its expiry slid forward; empty when unknown or expired. */
+    /**
+     * The session of this token hash, its expiry slid forward, with a token taken from the user's rate-limit bucket
+     * ({@link Session#rateLimitWaitMs()}); empty when unknown or expired.
+     */
     public Uni<Optional<Session>> touch(String hash) {
         Request eval = Request.cmd(Command.EVAL).arg(TOUCH).arg(1).arg(SESSION_KEY + hash).arg(ttl.toMillis())
-                .arg(System.currentTimeMillis()).arg(USER_SESSIONS_KEY);
-        return redis.send(eval).map(answer -> toSession(hash, answer, Instant.now().plus(ttl)));
+                .arg(System.currentTimeMillis()).arg(USER_SESSIONS_KEY).arg(RateLimiter.KEY).arg(rateLimiter.burst())
+                .arg(Double.toString(rateLimiter.perMillisecond()));
+        return redis.send(eval).map(answer -> toSession(hash, answer.get(0), Instant.now().plus(ttl))
+                .map(s -> new Session(s.id(), s.username(), s.role(), s.createdAt(), s.lastSeenAt(), s.expiresAt(), s.clientAddress(),
+                        s.userAgent(), answer.get(1).toLong())));
     }
 
     /** Whose session this hash is, if it exists. */
@@ -158,7 +171,7 @@ public class SessionStore {
         }
         return Optional.of(new Session(hash, fields.get("username"), fields.get("role"), millis(fields.get("createdAt")),
                 millis(fields.get("lastSeenAt")), expiresAt, blankToNull(fields.get("clientAddress")),
-                blankToNull(fields.get("userAgent"))));
+                blankToNull(fields.get("userAgent")), -1));
     }
 
     /** A hash as RESP3 answers it (a map) or as RESP2 and Lua do (a flat array of names and values). */

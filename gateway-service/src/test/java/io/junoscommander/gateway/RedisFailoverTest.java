@@ -12,9 +12,13 @@ import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** kill -9 of the Redis master: after Sentinel's failover the running service writes to the new master, no restart. */
+/**
+ * kill -9 of the Redis master: after Sentinel's failover the running service writes to the new master, no restart, and
+ * sessions created before the failover still work (the login waits for a replica to acknowledge the session).
+ */
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)
+@QuarkusTestResource(DownstreamTestResource.class)
 class RedisFailoverTest {
 
     private final InfraHarness infra = SharedInfra.harness();
@@ -22,6 +26,8 @@ class RedisFailoverTest {
     @Test
     void redisWritesSucceedAgainAfterSentinelFailover() {
         String oldMaster = infra.redisMaster();
+        String session = Api.login(Api.ADMIN, Api.ADMIN_PASSWORD);
+        Api.as(session).when().get("/api/v1/auth/me").then().statusCode(200);
         assertThat(redisComponent().getString("components.redis.status")).isEqualTo("UP");
         assertThat(redisComponent().getString("components.redis.address")).isEqualTo(oldMaster);
 
@@ -39,6 +45,10 @@ class RedisFailoverTest {
                     seconds);
             assertThat(infra.redisMaster()).isNotEqualTo(oldMaster);
             given().when().get("/health/ready").then().statusCode(200);
+            // the session made on the old master is served by the new one
+            Api.as(session).when().get("/api/v1/auth/me").then().statusCode(200).body("username",
+                    org.hamcrest.Matchers.equalTo(Api.ADMIN));
+            Api.login(Api.ADMIN, Api.ADMIN_PASSWORD);
         } finally {
             // the old master comes back as a replica of the new one, so later tests have the full topology again
             infra.startRedis(killedPort);

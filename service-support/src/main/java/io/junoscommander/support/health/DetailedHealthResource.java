@@ -4,6 +4,7 @@ import io.junoscommander.support.config.ServiceIdentity;
 import io.junoscommander.support.instance.InstanceRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -27,11 +28,14 @@ public class DetailedHealthResource {
     private final InfrastructureProbes probes;
     private final InstanceRegistry registry;
     private final ServiceIdentity identity;
+    private final List<ComponentContributor> contributors;
 
-    DetailedHealthResource(InfrastructureProbes probes, InstanceRegistry registry, ServiceIdentity identity) {
+    DetailedHealthResource(InfrastructureProbes probes, InstanceRegistry registry, ServiceIdentity identity,
+            Instance<ComponentContributor> contributors) {
         this.probes = probes;
         this.registry = registry;
         this.identity = identity;
+        this.contributors = contributors.stream().toList();
     }
 
     /** The answer's shape. */
@@ -45,11 +49,20 @@ public class DetailedHealthResource {
         Uni<List<String>> instances = registry.seenWithin(identity.heartbeatInterval().multipliedBy(3))
                 .map(rows -> rows.stream().map(row -> row.instanceId).toList())
                 .onFailure().recoverWithItem(List.of());
-        return Uni.combine().all().unis(probes.postgres(), probes.redis(), instances).asTuple().map(found -> {
+        Uni<List<List<ComponentReport>>> extra = contributors.isEmpty() ? Uni.createFrom().item(List.of())
+                : Uni.join().all(contributors.stream().map(ComponentContributor::components).toList())
+                        .andCollectFailures();
+        return Uni.combine().all().unis(probes.postgres(), probes.redis(), instances, extra).asTuple().map(found -> {
             Map<String, ComponentReport> components = new LinkedHashMap<>();
             components.put(InfrastructureProbes.POSTGRES, found.getItem1());
             components.put(InfrastructureProbes.REDIS, found.getItem2());
             boolean up = components.values().stream().allMatch(ComponentReport::isUp);
+            for (int i = 0; i < contributors.size(); i++) {
+                for (ComponentReport report : found.getItem4().get(i)) {
+                    components.put(report.name(), report);
+                    up &= report.isUp() || !contributors.get(i).critical();
+                }
+            }
             OffsetDateTime started = registry.startedAt();
             DetailedHealth body = new DetailedHealth(up ? "UP" : "DOWN", identity.serviceName(), identity.version(),
                     identity.instanceId(), started, Duration.between(started, OffsetDateTime.now()).toSeconds(), components,

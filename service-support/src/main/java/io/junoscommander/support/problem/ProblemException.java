@@ -1,6 +1,8 @@
 package io.junoscommander.support.problem;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Thrown by resources and services for an error the caller can act on; the mapper turns it into problem+json. */
 public class ProblemException extends RuntimeException {
@@ -11,6 +13,7 @@ public class ProblemException extends RuntimeException {
     private final String slug;
     private final String title;
     private final transient List<Problem.FieldError> errors;
+    private final transient Map<String, String> headers = new LinkedHashMap<>();
 
     public ProblemException(int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
         super(detail, null, false, false);
@@ -35,6 +38,16 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException conflict(String detail) {
         return new ProblemException(409, "conflict", "Conflict", detail, List.of());
+    }
+
+    /** An HTTP header the answer carries besides the problem body, e.g. {@code Retry-After}. */
+    public ProblemException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return Map.copyOf(headers);
     }
 
     public int status() {

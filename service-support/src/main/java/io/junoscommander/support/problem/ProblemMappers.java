@@ -45,7 +45,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e, HttpServerRequest request) {
         return respond(new Problem(Problem.type(e.slug()), e.title(), e.status(), e.getMessage(), request.path(),
-                RequestIds.of(request), e.errors()), Map.of());
+                RequestIds.of(request), e.errors()), Map.copyOf(e.headers()));
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# What one gateway hop costs: the same authenticated GET (device-service's GET /api/v1/instances, which reads PostgreSQL
+# through PgBouncer) straight to the service with an internal token vs through the gateway with a session token, at fixed
+# concurrency with wrk, on loopback. Prints req/s, p50 and p99 of both and the ratios. Everything it starts (its own
+# PostgreSQL/PgBouncer/Redis+Sentinel harness on free ports, the two services) is stopped at the end.
+#
+#   bench/gateway-hop.sh                 # CONNECTIONS=32 THREADS=2 DURATION=10s WARMUP=5s
+#   SKIP_BUILD=1 bench/gateway-hop.sh    # reuse the last build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-5s}
+WORK=$(mktemp -d /tmp/jc-bench.XXXXXX)
+chmod 755 "$WORK"
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+command -v openssl >/dev/null || { echo "openssl is missing: apt-get install openssl" >&2; exit 1; }
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    echo "building (SKIP_BUILD=1 to reuse the last build)..."
+    ./mvnw -B -q -ntp package -DskipTests -pl service-support,infra-harness,device-service,gateway-service -am
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+harness() { java -cp "$(ls "$ROOT"/infra-harness/target/infra-harness-*.jar | grep -v sources | head -1)" \
+    io.junoscommander.infra.InfraHarnessMain "$@"; }
+
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    harness stop --dir "$WORK/infra" >/dev/null 2>&1 || true
+    if [ "${KEEP:-0}" = 1 ]; then
+        echo "logs and wrk output kept in $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+
+echo "starting PostgreSQL, PgBouncer, Redis + Sentinel on free ports..."
+harness start --dir "$WORK/infra" --env-file "$WORK/infra.env" --postgres-port "$(free_port)" --pgbouncer-port "$(free_port)" \
+    --redis-ports "$(free_port),$(free_port),$(free_port)" --sentinel-ports "$(free_port),$(free_port),$(free_port)" >/dev/null
+
+openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out "$WORK/private.pem"
+openssl ec -in "$WORK/private.pem" -pubout -out "$WORK/public.pem" 2>/dev/null
+DEVICE_PORT=$(free_port)
+GATEWAY_PORT=$(free_port)
+ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+
+start() {
+    local name=$1 port=$2
+    shift 2
+    (
+        set -a
+        source "$WORK/infra.env"
+        set +a
+        export HTTP_HOST=127.0.0.1 HTTP_PORT="$port" LOG_FORMAT=console LOG_LEVEL=${SERVICE_LOG_LEVEL:-WARN} SHUTDOWN_DELAY=0s
+        INTERNAL_TOKEN_PUBLIC_KEY="$(cat "$WORK/public.pem")"
+        INTERNAL_TOKEN_PRIVATE_KEY="$(cat "$WORK/private.pem")"
+        export INTERNAL_TOKEN_PUBLIC_KEY INTERNAL_TOKEN_PRIVATE_KEY
+        export ADMIN_USERNAME=admin ADMIN_PASSWORD="$ADMIN_PASSWORD" DEVICE_SERVICE_URL="http://127.0.0.1:$DEVICE_PORT"
+        # the benchmark measures the hop, not the limiter's refusals
+        export RATE_LIMIT_PER_MINUTE=100000000 RATE_LIMIT_BURST=1000000
+        exec java -Xmx512m "$@" -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" > "$WORK/$name.log" 2>&1 < /dev/null
+    ) &
+    PIDS+=($!)
+}
+start device-service "$DEVICE_PORT"
+# the route table is configuration: a route to the same endpoint the direct side calls
+start gateway-service "$GATEWAY_PORT" -Dgateway.routes.bench.prefix=/api/v1/device-instances \
+    -Dgateway.routes.bench.upstream=device-service -Dgateway.routes.bench.rewrite=/api/v1/instances
+for port in "$DEVICE_PORT" "$GATEWAY_PORT"; do
+    for _ in $(seq 1 240); do
+        curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready" && break
+        sleep 0.5
+    done
+    curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready" || { echo "service on $port not ready" >&2; exit 1; }
+done
+
+SESSION=$(curl -fs -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" \
+    "http://127.0.0.1:$GATEWAY_PORT/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+# an internal token as the gateway mints it (ES256, 60 s), for the direct calls; minted right before each direct run
+internal_token() {
+    python3 - "$WORK/private.pem" <<'PY'
+import base64, json, subprocess, sys, time
+def b64(data): return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+now = int(time.time())
+header = b64(json.dumps({"alg": "ES256", "typ": "JWT"}).encode())
+claims = b64(json.dumps({"iss": "junoscommander-gateway", "aud": "junoscommander-services", "sub": "admin", "upn": "admin",
+                         "groups": ["viewer", "operator", "admin"], "iat": now, "exp": now + 60}).encode())
+der = subprocess.run(["openssl", "dgst", "-sha256", "-sign", sys.argv[1]], input=f"{header}.{claims}".encode(),
+                     capture_output=True, check=True).stdout
+# DER ECDSA signature -> raw r||s (JWS form)
+def read_int(buf, i):
+    assert buf[i] == 2
+    n = buf[i + 1]
+    return int.from_bytes(buf[i + 2:i + 2 + n], "big"), i + 2 + n
+r, i = read_int(der, 2)
+s, _ = read_int(der, i)
+print(f"{header}.{claims}.{b64(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}")
+PY
+}
+
+DIRECT_URL="http://127.0.0.1:$DEVICE_PORT/api/v1/instances"
+GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT/api/v1/device-instances"
+TOKEN=$(internal_token)
+curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" "$DIRECT_URL" || { echo "direct call refused" >&2; exit 1; }
+
+curl -fs -o /dev/null -H "Authorization: Bearer $SESSION" "$GATEWAY_URL" || { echo "call through the gateway refused" >&2; exit 1; }
+
+run() {
+    local url=$1 token=$2 out=$3
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $token" "$url" > /dev/null
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$url" > "$out"
+    grep -E "Requests/sec|50%|99%|Non-2xx" "$out" | sed "s|^|  $(basename "$out" .txt): |"
+    if grep -q "Non-2xx" "$out"; then
+        echo "non-2xx answers during the run:" >&2
+        cat "$out" >&2
+        exit 1
+    fi
+}
+echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per side (after $WARMUP warm-up)"
+run "$DIRECT_URL" "$(internal_token)" "$WORK/direct.txt"
+run "$GATEWAY_URL" "$SESSION" "$WORK/gateway.txt"
+
+if [ "${KEEP:-0}" = 1 ]; then
+    curl -fs "http://127.0.0.1:$GATEWAY_PORT/metrics" | grep -E '^(http_server_requests_seconds_count|gateway_upstream)' \
+        > "$WORK/gateway-metrics.txt" || true
+fi
+
+python3 - "$WORK/direct.txt" "$WORK/gateway.txt" <<'PY'
+import re, sys
+def ms(value):
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+def parse(path):
+    text = open(path).read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p50 = ms(re.search(r"\n\s+50%\s+(\S+)", text).group(1))
+    p99 = ms(re.search(r"\n\s+99%\s+(\S+)", text).group(1))
+    return rps, p50, p99
+d, g = parse(sys.argv[1]), parse(sys.argv[2])
+print(f"{'':10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
+print(f"{'direct':10} {d[0]:>10.0f} {d[1]:>8.2f} {d[2]:>8.2f}")
+print(f"{'gateway':10} {g[0]:>10.0f} {g[1]:>8.2f} {g[2]:>8.2f}")
+print(f"hop adds p50 {g[1] - d[1]:+.2f} ms (goal <= 1), p99 {g[2] - d[2]:+.2f} ms (goal <= 5); "
+      f"gateway keeps {100 * g[0] / d[0]:.0f}% of direct throughput (goal >= 50%)")
+PY

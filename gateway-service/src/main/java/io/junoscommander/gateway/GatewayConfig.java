@@ -1,0 +1,140 @@
+package io.junoscommander.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything an operator tunes on the gateway; each value has a plain environment variable (README table). */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    Admin admin();
+
+    Session session();
+
+    Login login();
+
+    Password password();
+
+    RateLimit rateLimit();
+
+    InternalToken internalToken();
+
+    /** Upstream services by name ({@code device-service}, …). */
+    Map<String, Upstream> upstreams();
+
+    /** Routes by name: a path prefix routed to an upstream. */
+    Map<String, Route> routes();
+
+    /** The first admin, created at first start when no user of that name exists. */
+    interface Admin {
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** A mounted secret holding the password (wins over {@code password}). */
+        Optional<String> passwordFile();
+    }
+
+    interface Session {
+        /** Sliding: every use extends the session by this much. */
+        @WithDefault("8h")
+        Duration ttl();
+
+        @WithDefault("JC_SESSION")
+        String cookieName();
+
+        /** At login, how long to wait for a Redis replica to acknowledge the new session (survives a failover). */
+        @WithDefault("500ms")
+        Duration replicationWait();
+    }
+
+    interface Login {
+        @WithDefault("5")
+        int maxFailuresPerUser();
+
+        @WithDefault("20")
+        int maxFailuresPerAddress();
+
+        @WithDefault("15m")
+        Duration failureWindow();
+
+        @WithDefault("15m")
+        Duration lockout();
+
+        /** Delay added to the second and later failures, doubling each time (capped at 16 times this). */
+        @WithDefault("250ms")
+        Duration slowdownBase();
+    }
+
+    interface Password {
+        @WithDefault("12")
+        int minLength();
+
+        @WithDefault("19456")
+        int memoryKib();
+
+        @WithDefault("2")
+        int iterations();
+    }
+
+    interface RateLimit {
+        /** Sustained requests per minute per user or API token. */
+        @WithDefault("1200")
+        int perMinute();
+
+        /** Bucket size: requests allowed at once. */
+        @WithDefault("200")
+        int burst();
+    }
+
+    interface InternalToken {
+        /** PEM, PKCS#8 EC P-256. */
+        Optional<String> privateKey();
+
+        @WithDefault("60s")
+        Duration lifetime();
+    }
+
+    interface Upstream {
+        String url();
+
+        /** Consecutive failures (connection error, timeout, 5xx) that open the breaker. */
+        @WithDefault("5")
+        int failureThreshold();
+
+        /** How long an open breaker refuses calls before one trial call. */
+        @WithDefault("10s")
+        Duration openDuration();
+
+        @WithDefault("/health/ready")
+        String readinessPath();
+    }
+
+    interface Route {
+        /** e.g. {@code /api/v1/devices}: the prefix itself and everything below it. */
+        String prefix();
+
+        /** Name of an entry in {@code upstreams}. */
+        String upstream();
+
+        /** Replaces the prefix in the upstream path (default: the path is forwarded unchanged). */
+        Optional<String> rewrite();
+
+        /** Until the upstream's response headers arrive (a stream may then run longer). */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Extra attempts for GET, HEAD and OPTIONS without a body, on connection errors and 502/503/504. */
+        @WithDefault("2")
+        int retries();
+
+        @WithDefault("viewer")
+        String readRole();
+
+        @WithDefault("admin")
+        String writeRole();
+    }
+}

@@ -1,0 +1,126 @@
+package io.junoscommander.gateway.identity;
+
+import io.junoscommander.gateway.GatewayConfig;
+import io.junoscommander.gateway.security.PasswordHasher;
+import io.junoscommander.gateway.security.SecurityLog;
+import io.junoscommander.gateway.session.SessionStore;
+import io.junoscommander.support.problem.ProblemException;
+import io.junoscommander.support.security.Roles;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Users: creation, changes by admins (role, enabled, password reset), own password change, removal. */
+@ApplicationScoped
+public class UserService {
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final SessionStore sessions;
+    private final int minPasswordLength;
+
+    UserService(UserRepository users, PasswordHasher hasher, SessionStore sessions, GatewayConfig config) {
+        this.users = users;
+        this.hasher = hasher;
+        this.sessions = sessions;
+        this.minPasswordLength = config.password().minLength();
+    }
+
+    /** Argon2 is CPU-heavy: off the event loop. */
+    public static <T> Uni<T> offloaded(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    public Uni<Optional<User>> find(String username) {
+        return users.find(username);
+    }
+
+    public Uni<List<User>> list(int limit, int offset) {
+        return users.list(limit, offset);
+    }
+
+    public Uni<User> create(String username, String password, String role) {
+        checkRole(role);
+        checkPassword("password", password);
+        return offloaded(() -> hasher.hash(password)).flatMap(hash -> users.insert(username, hash, role))
+                .map(created -> created.orElseThrow(() -> ProblemException.conflict("user " + username + " already exists")));
+    }
+
+    /**
+     * Role, enabled and password reset by an admin. Every change revokes the user's sessions, so a demoted or disabled user
+     * is out at once; API tokens follow automatically (a token never carries more than its user's current role).
+     */
+    public Uni<Optional<User>> update(String username, String role, Boolean enabled, String password) {
+        if (role != null) {
+            checkRole(role);
+        }
+        if (password != null) {
+            checkPassword("password", password);
+        }
+        boolean weakens = (role != null && !Roles.ADMIN.equals(role)) || Boolean.FALSE.equals(enabled);
+        Uni<Void> guard = weakens ? lastAdminGuard(username) : Uni.createFrom().voidItem();
+        Uni<String> hash = password == null ? Uni.createFrom().nullItem() : offloaded(() -> hasher.hash(password));
+        return guard.flatMap(ok -> hash).flatMap(h -> users.update(username, role, enabled, h)).flatMap(updated -> {
+            if (updated.isEmpty()) {
+                return Uni.createFrom().item(updated);
+            }
+            return sessions.revokeAll(username, null).invoke(revoked -> SecurityLog.LOG.infof(
+                    "user changed user=%s role=%s enabled=%s passwordReset=%s sessionsRevoked=%d", username, updated.get().role(),
+                    updated.get().enabled(), password != null, revoked)).replaceWith(updated);
+        });
+    }
+
+    public Uni<Boolean> delete(String username) {
+        return lastAdminGuard(username).flatMap(ok -> users.delete(username))
+                .flatMap(deleted -> deleted ? sessions.revokeAll(username, null).replaceWith(true) : Uni.createFrom().item(false));
+    }
+
+    /** Own password change: the current password must be right; other sessions of the user end. */
+    public Uni<Void> changeOwnPassword(String username, String current, String next, String keepSessionHash) {
+        checkPassword("newPassword", next);
+        return users.find(username).flatMap(found -> {
+            User user = found.orElseThrow(() -> ProblemException.notFound("user " + username));
+            return offloaded(() -> hasher.verify(current, user.passwordHash()) ? hasher.hash(next) : null);
+        }).flatMap(hash -> {
+            if (hash == null) {
+                SecurityLog.LOG.warnf("password change refused user=%s reason=wrong-current-password", SecurityLog.safe(username));
+                return Uni.createFrom().failure(ProblemException.badRequest("currentPassword", "is not your current password"));
+            }
+            return users.update(username, null, null, hash).flatMap(updated -> sessions.revokeAll(username, keepSessionHash))
+                    .invoke(revoked -> SecurityLog.LOG.infof("password changed user=%s otherSessionsRevoked=%d", username, revoked))
+                    .replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> lastAdminGuard(String username) {
+        return users.find(username).flatMap(found -> {
+            if (found.isEmpty() || !Roles.ADMIN.equals(found.get().role()) || !found.get().enabled()) {
+                return Uni.createFrom().voidItem();
+            }
+            return users.otherEnabledAdmins(username).map(others -> {
+                if (others == 0) {
+                    throw ProblemException.conflict("the last enabled admin cannot be removed, disabled or demoted");
+                }
+                return null;
+            });
+        }).replaceWithVoid();
+    }
+
+    private static void checkRole(String role) {
+        if (!Roles.ALL.contains(role)) {
+            throw ProblemException.badRequest("role", "must be one of " + Roles.ALL);
+        }
+    }
+
+    private void checkPassword(String field, String password) {
+        if (password == null || password.length() < minPasswordLength) {
+            throw ProblemException.badRequest(field, "must have at least " + minPasswordLength + " characters");
+        }
+        if (password.length() > 1024) {
+            throw ProblemException.badRequest(field, "must have at most 1024 characters");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.junoscommander.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.junoscommander.infra.testing.SharedInfra;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sessions survive a gateway restart: the packaged gateway ({@code target/quarkus-app}) runs as a real process, a user logs in,
+ * the process is stopped (SIGTERM, as Kubernetes does) and a new one started; the same token still works and its session is
+ * still listed. Nothing about sessions lives in the process. Runs in {@code verify} after the jar is built (failsafe).
+ */
+class GatewayRestartIT {
+
+    private Process gateway;
+
+    @Test
+    void sessionCreatedBeforeARestartIsServedAfterIt() throws Exception {
+        int port = DownstreamTestResource.freePort();
+        String base = "http://127.0.0.1:" + port;
+        gateway = start(port);
+        String token = given().baseUri(base).contentType("application/json").body(Map.of("username", "admin", "password",
+                "restart-admin-password")).when().post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
+        given().baseUri(base).header("Authorization", "Bearer " + token).when().get("/api/v1/auth/me").then().statusCode(200);
+
+        gateway.destroy();
+        assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(DownstreamTestResource.status(base + "/health/live")).isEqualTo(-1);
+
+        gateway = start(port);
+        given().baseUri(base).header("Authorization", "Bearer " + token).when().get("/api/v1/auth/me").then().statusCode(200)
+                .body("username", equalTo("admin")).body("credential", equalTo("session"));
+        given().baseUri(base).header("Authorization", "Bearer " + token).when().get("/api/v1/auth/sessions").then().statusCode(200)
+                .body("find { it.current }.username", equalTo("admin"));
+    }
+
+    private static Process start(int port) {
+        Map<String, String> extra = Map.of("ADMIN_USERNAME", "admin", "ADMIN_PASSWORD", "restart-admin-password", "SHUTDOWN_DELAY", "0s",
+                "DEVICE_SERVICE_URL", "http://127.0.0.1:1");
+        SharedInfra.harness();
+        return DownstreamTestResource.launch(Path.of("target", "quarkus-app", "quarkus-run.jar"), port, "gateway-service", extra,
+                Duration.ofSeconds(90));
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroy();
+            gateway.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}

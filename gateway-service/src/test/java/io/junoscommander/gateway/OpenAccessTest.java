@@ -1,0 +1,73 @@
+package io.junoscommander.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.junoscommander.infra.testing.InfraTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing answers without credentials except health, metrics, login and the API description: every operation the OpenAPI
+ * document lists (the gateway's own and the routed ones; /health/detailed is open like every health path, /test/ is
+ * test-only code) is called anonymously and must be refused with problem+json 401.
+ */
+@QuarkusTest
+@QuarkusTestResource(InfraTestResource.class)
+@QuarkusTestResource(DownstreamTestResource.class)
+class OpenAccessTest {
+
+    private static final Set<String> OPEN = Set.of("POST /api/v1/auth/login");
+
+    @Test
+    void everyDocumentedOperationRefusesAnonymousCalls() {
+        JsonPath document = given().accept("application/json").when().get("/openapi").then().statusCode(200).extract().jsonPath();
+        Map<String, Map<String, Object>> paths = document.getMap("paths");
+        assertThat(paths).containsKeys("/api/v1/auth/login", "/api/v1/users", "/api/v1/audit", "/api/v1/tokens",
+                "/api/v1/devices/{path}", "/api/v1/tasks/{path}", "/api/v1/backups/{path}");
+        List<String> open = new ArrayList<>();
+        int checked = 0;
+        for (var path : paths.entrySet()) {
+            if (path.getKey().startsWith("/test/") || path.getKey().startsWith("/health")) {
+                continue;
+            }
+            for (String method : path.getValue().keySet()) {
+                if (!Set.of("get", "post", "put", "patch", "delete").contains(method)) {
+                    continue;
+                }
+                String operation = method.toUpperCase() + " " + path.getKey();
+                String concrete = path.getKey().replaceAll("\\{[^}]+}", "x1");
+                var response = given().contentType("application/json").body("{}").when().request(method.toUpperCase(), concrete).then()
+                        .extract();
+                checked++;
+                if (OPEN.contains(operation)) {
+                    assertThat(response.statusCode()).as(operation).isNotIn(401, 403);
+                } else if (response.statusCode() != 401 || !response.contentType().startsWith("application/problem+json")) {
+                    open.add(operation + " -> " + response.statusCode());
+                }
+            }
+        }
+        assertThat(open).isEmpty();
+        assertThat(checked).isGreaterThan(25);
+    }
+
+    @Test
+    void healthMetricsAndTheApiDescriptionAreOpen() {
+        for (String path : List.of("/health", "/health/live", "/health/ready", "/health/started", "/health/detailed", "/metrics",
+                "/openapi")) {
+            given().when().get(path).then().statusCode(200);
+        }
+        given().when().get("/swagger-ui/").then().statusCode(200);
+        // a bare internal token forged without the platform key is refused like any bad credential
+        given().header("Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJ1cG4iOiJhZG1pbiJ9.").when().get("/api/v1/devices").then()
+                .statusCode(401);
+        given().header("Authorization", "Bearer jcs_not-a-session").when().get("/api/v1/auth/me").then().statusCode(401)
+                .contentType("application/problem+json");
+    }
+}

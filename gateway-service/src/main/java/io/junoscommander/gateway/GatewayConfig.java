@@ -20,8 +20,6 @@ public interface GatewayConfig {
 
     RateLimit rateLimit();
 
-    InternalToken internalToken();
-
     /** Upstream services by name ({@code device-service}, …). */
     Map<String, Upstream> upstreams();
 
@@ -88,14 +86,6 @@ public interface GatewayConfig {
         /** Bucket size: requests allowed at once. */
         @WithDefault("200")
         int burst();
-    }
-
-    interface InternalToken {
-        /** PEM, PKCS#8 EC P-256. */
-        Optional<String> privateKey();
-
-        @WithDefault("60s")
-        Duration lifetime();
     }
 
     interface Upstream {

@@ -2,7 +2,7 @@ package io.junoscommander.gateway.routing;
 
 import io.junoscommander.gateway.audit.AuditRecorder;
 import io.junoscommander.gateway.security.GatewayPrincipal;
-import io.junoscommander.gateway.security.InternalTokenMinter;
+import io.junoscommander.gateway.security.InternalTokenCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -46,17 +46,17 @@ public class ProxyHandler {
     private final RouteTable routes;
     private final Upstreams upstreams;
     private final RateLimiter rateLimiter;
-    private final InternalTokenMinter minter;
+    private final InternalTokenCache tokens;
     private final IdentityProviderManager identities;
     private final MeterRegistry meters;
     private final Vertx vertx;
 
-    ProxyHandler(RouteTable routes, Upstreams upstreams, RateLimiter rateLimiter, InternalTokenMinter minter,
+    ProxyHandler(RouteTable routes, Upstreams upstreams, RateLimiter rateLimiter, InternalTokenCache tokens,
             IdentityProviderManager identities, MeterRegistry meters, Vertx vertx) {
         this.routes = routes;
         this.upstreams = upstreams;
         this.rateLimiter = rateLimiter;
-        this.minter = minter;
+        this.tokens = tokens;
         this.identities = identities;
         this.meters = meters;
         this.vertx = vertx;
@@ -136,7 +136,7 @@ public class ProxyHandler {
                 headers.add(h.getKey(), h.getValue());
             }
         });
-        headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + minter.tokenFor(principal));
+        headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.tokenFor(principal));
         String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         if (client != null) {
             headers.set("X-Forwarded-For", client);

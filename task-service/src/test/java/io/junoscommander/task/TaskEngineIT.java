@@ -312,4 +312,38 @@ class TaskEngineIT {
                         Map.of("all", true))).when().post("/api/v1/tasks").then().statusCode(403);
         assertThat(SharedInfra.harness().queryAsSuperuser("SELECT count(*) AS n FROM task.task").get(0).get("n")).isEqualTo(before);
     }
+
+    @Test
+    @Order(10)
+    void twoConfigChangingTasksNeverDriveTheSameDeviceAtOnce() throws Exception {
+        List<LabDevice> shared = cluster.lab.devices().subList(150, 160);
+        shared.forEach(device -> device.setFault(Fault.latency(150)));
+        try {
+            Map<String, Object> body = Map.of("name", "change", "commands", List.of("show version"), "configChanging", true, "target",
+                    Map.of("deviceIds", labIds(150, 160)), "concurrency", 10);
+            String first = submit("task-a", body);
+            String second = submit("task-b", body);
+            assertThat(awaitEnd("task-a", first, Duration.ofMinutes(1)).getString("state")).isEqualTo("SUCCEEDED");
+            assertThat(awaitEnd("task-a", second, Duration.ofMinutes(1)).getString("state")).isEqualTo("SUCCEEDED");
+            List<Map<String, String>> overlapping = SharedInfra.harness().queryAsSuperuser("SELECT a.device_id FROM task.task_device a"
+                    + " JOIN task.task_device b ON a.device_id = b.device_id WHERE a.task_id = '" + first + "' AND b.task_id = '" + second
+                    + "' AND a.started_at < b.finished_at AND b.started_at < a.finished_at");
+            assertThat(overlapping).as("devices driven by both tasks at the same time").isEmpty();
+        } finally {
+            shared.forEach(LabDevice::clearFaults);
+        }
+    }
+
+    @Test
+    @Order(11)
+    void engineMetricsAreExported() {
+        String metrics = io.restassured.RestAssured.given().baseUri(cluster.replica("task-a")).when().get("/metrics").then()
+                .statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("(?m)^task_device_results_total\\{[^}]*outcome=\"succeeded\"")
+                .containsPattern("(?m)^task_device_duration_seconds_bucket\\{").containsPattern("(?m)^task_queue_depth ")
+                .containsPattern("(?m)^task_tasks\\{[^}]*state=\"SUCCEEDED\"").containsPattern("(?m)^task_devices_in_flight ");
+        String other = io.restassured.RestAssured.given().baseUri(cluster.replica("task-b")).when().get("/metrics").then()
+                .statusCode(200).extract().asString();
+        assertThat(metrics + other).containsPattern("(?m)^task_schedule_fires_total\\{");
+    }
 }

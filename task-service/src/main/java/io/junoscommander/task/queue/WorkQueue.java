@@ -106,7 +106,9 @@ public class WorkQueue {
                     if (busy.length == 0) {
                         return Uni.createFrom().item(kept);
                     }
+                    // the device did not start: a first attempt forgets the start time it was just given
                     return conn.preparedQuery("UPDATE task.task_device SET state = 'PENDING', attempts = attempts - 1, lease_owner = NULL,"
+                            + " started_at = CASE WHEN attempts = 1 THEN NULL ELSE started_at END,"
                             + " lease_expires_at = now() + interval '2 seconds' WHERE task_id = $1 AND device_id = ANY($2::uuid[])")
                             .execute(Tuple.of(taskId, busy)).replaceWith(kept);
                 });

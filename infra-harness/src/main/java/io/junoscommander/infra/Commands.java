@@ -1,5 +1,6 @@
 package io.junoscommander.infra;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,12 @@ import java.util.concurrent.TimeUnit;
 final class Commands {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    /**
+     * Commands run from "/": as the postgres user, a checkout under a root-only directory (mktemp -d) is not a working
+     * directory psql can enter, and its complaint would land in the output that is parsed.
+     */
+    private static final File NEUTRAL_DIRECTORY = new File("/");
 
     private Commands() {
     }
@@ -50,7 +57,8 @@ final class Commands {
         Path output = null;
         try {
             output = Files.createTempFile("jc-infra-cmd", ".out");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command).directory(NEUTRAL_DIRECTORY).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
             builder.environment().putAll(environment);
             if (input == null) {
                 builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -103,7 +111,8 @@ final class Commands {
         detached.add(DebianBinaries.require("setsid", "util-linux").toString());
         detached.addAll(command);
         try {
-            new ProcessBuilder(detached).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            new ProcessBuilder(detached).directory(NEUTRAL_DIRECTORY).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command.get(0), e);

@@ -62,7 +62,7 @@ admin_password() {
     cat "$file"
 }
 
-# The gateway signs internal tokens with the private key; every service verifies them with the public one.
+# The gateway and the task service sign internal tokens with the private key; every service verifies them with the public one.
 internal_token_keys() {
     if [ ! -s "$STATE_DIR/internal-token-public.pem" ]; then
         (umask 077 && openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt \
@@ -110,7 +110,8 @@ start_service() {
         INTERNAL_TOKEN_PUBLIC_KEY="$(cat "$STATE_DIR/internal-token-public.pem")"
         export INTERNAL_TOKEN_PUBLIC_KEY
         export CREDENTIAL_KEYS_FILE="$STATE_DIR/credential-keys"
-        if [ "$name" = gateway ]; then
+        # the gateway signs for its callers, the task service for a task's submitter when a worker or schedule runs it
+        if [ "$name" = gateway ] || [ "$name" = task ]; then
             INTERNAL_TOKEN_PRIVATE_KEY="$(cat "$STATE_DIR/internal-token-private.pem")"
             export INTERNAL_TOKEN_PRIVATE_KEY
         fi

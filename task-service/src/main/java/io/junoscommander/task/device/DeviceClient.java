@@ -1,9 +1,11 @@
 package io.junoscommander.task.device;
 
 import io.junoscommander.support.security.InternalTokenMinter;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +29,14 @@ public class DeviceClient {
     DeviceClient(@RestClient DeviceServiceApi api, InternalTokenMinter minter) {
         this.api = api;
         this.minter = minter;
+    }
+
+    /** Tasks run without a caller at hand (workers, schedules): without the signing key not one could, so refuse to start. */
+    void requireSigningKey(@Observes StartupEvent event) {
+        if (!minter.canMint()) {
+            throw new IllegalStateException("INTERNAL_TOKEN_PRIVATE_KEY is not set: the task service signs the internal token it calls"
+                    + " the device service with on a task submitter's behalf");
+        }
     }
 
     @Timeout(value = 30, unit = ChronoUnit.SECONDS)

@@ -21,12 +21,15 @@ import java.util.Map;
 
 /**
  * End-to-end task benchmark (run by bench/tasks.sh): the device lab with N devices, the device service and two task-service
- * replicas, each in its own JVM, real PostgreSQL/PgBouncer/Redis from the harness. Submits one task (one command on every
- * device) and prints wall time from submit to final state, device results recorded per second and p50/p99 per device.
+ * replicas, each in its own JVM, real PostgreSQL/PgBouncer/Redis from the harness. Runs one task (one command on every device)
+ * three times (JIT warm-up, new SSH sessions, reused sessions) and prints for each the wall time from submit to final state,
+ * device results recorded per second, p50/p99 per device and the CPU each process spent.
  */
 public final class TaskBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Longer than a round takes, so warm reuses sessions; short enough to wait out before the cold round. */
+    private static final Duration SESSION_IDLE = Duration.ofSeconds(15);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) throws Exception {
@@ -49,8 +52,7 @@ public final class TaskBench {
             env.put("LOG_FORMAT", "console");
             env.put("SSH_MAX_CONCURRENT_DEVICES", Integer.toString(Math.max(concurrency, 256)));
             env.put("SSH_FANOUT_CONCURRENCY", Integer.toString(concurrency));
-            // short idle timeout: after the JIT warm-up round the sessions are dropped, so "cold" measures new sessions
-            env.put("SSH_SESSION_IDLE_TIMEOUT", "3s");
+            env.put("SSH_SESSION_IDLE_TIMEOUT", SESSION_IDLE.toSeconds() + "s");
             Process service = start(processes, work.resolve("device-service.log"), env, "java", "-jar",
                     root.resolve("device-service/target/quarkus-app/quarkus-run.jar").toString());
             String base = "http://127.0.0.1:" + port;
@@ -84,7 +86,7 @@ public final class TaskBench {
             Map<String, String> taskEnv = new HashMap<>(env);
             taskEnv.put("DEVICE_SERVICE_URL", base);
             taskEnv.put("TASK_REPLICA_CAPACITY", Integer.toString(concurrency));
-            taskEnv.put("TASK_POLL_INTERVAL", "200ms");
+            taskEnv.put("TASK_POLL_INTERVAL", "1s");
             List<String> replicas = new ArrayList<>();
             for (String name : List.of("task-a", "task-b")) {
                 int replicaPort = freePort();
@@ -98,38 +100,15 @@ public final class TaskBench {
             for (String replica : replicas) {
                 await(replica + " ready", () -> get(replica + "/health/ready", null).statusCode() == 200);
             }
-            ObjectNode task = JSON.createObjectNode();
-            task.put("name", "bench");
-            task.putArray("commands").add("show version");
-            ids.forEach(task.putObject("target").putArray("deviceIds")::add);
-            task.put("concurrency", concurrency);
-            task.put("perDeviceTimeoutSeconds", 60);
-            long start = System.nanoTime();
-            HttpResponse<String> submitted = post(replicas.get(0) + "/api/v1/tasks", token, JSON.writeValueAsString(task));
-            require(submitted.statusCode() == 202, "submit failed: " + submitted.body());
-            String id = JSON.readTree(submitted.body()).get("id").asText();
-            JsonNode state;
-            while (true) {
-                state = JSON.readTree(get(replicas.get(1) + "/api/v1/tasks/" + id, token).body());
-                if (List.of("SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED").contains(state.get("state").asText())) {
-                    break;
-                }
-                Thread.sleep(50);
-            }
-            double wall = (System.nanoTime() - start) / 1e9;
-            List<Long> durations = new ArrayList<>();
-            for (int page = 0; page * 1000 < devices; page++) {
-                for (JsonNode row : JSON.readTree(get(replicas.get(0) + "/api/v1/tasks/" + id + "/results?size=1000&page=" + page,
-                        token).body())) {
-                    durations.add(row.path("durationMs").asLong());
-                }
-            }
-            durations.sort(Long::compare);
             System.out.printf("task benchmark: %d lab devices, one command each, concurrency %d, two task-service replicas%n", devices,
                     concurrency);
-            System.out.printf("final state %s, counts %s%n", state.get("state").asText(), state.get("counts"));
-            System.out.printf("wall time submit -> final state: %.2f s; results recorded per second: %.0f; per device p50 %d ms,"
-                    + " p99 %d ms%n", wall, devices / wall, percentile(durations, 50), percentile(durations, 99));
+            List<Process> measured = List.of(service, processes.get(processes.size() - 2), processes.get(processes.size() - 1));
+            // a fresh JVM spends its first round compiling: that round is reported apart; then the SSH sessions are let go
+            // (idle timeout) so "cold" pays a new session per device, and "warm" reuses the sessions cold opened
+            runRound("jit-warmup", replicas, ids, concurrency, measured, lab);
+            Thread.sleep(SESSION_IDLE.plusSeconds(2).toMillis());
+            runRound("cold sessions", replicas, ids, concurrency, measured, lab);
+            runRound("warm sessions", replicas, ids, concurrency, measured, lab);
             System.out.println("goal on a 2-core machine: >= 500 device results recorded per second");
         } finally {
             for (Process process : processes) {
@@ -139,6 +118,56 @@ public final class TaskBench {
                 process.waitFor();
             }
         }
+    }
+
+    /** One task over every device: submitted to one replica, watched on the other; prints its figures and the CPU spent. */
+    private static void runRound(String round, List<String> replicas, List<String> ids, int concurrency,
+            List<Process> measured, Process lab) throws Exception {
+        ObjectNode task = JSON.createObjectNode();
+        task.put("name", "bench " + round);
+        task.putArray("commands").add("show version");
+        ids.forEach(task.putObject("target").putArray("deviceIds")::add);
+        task.put("concurrency", concurrency);
+        task.put("perDeviceTimeoutSeconds", 60);
+        double[] cpuBefore = new double[measured.size()];
+        for (int i = 0; i < measured.size(); i++) {
+            cpuBefore[i] = cpuSeconds(measured.get(i).pid());
+        }
+        double labBefore = cpuSeconds(lab.pid());
+        long start = System.nanoTime();
+        // internal tokens live 60 s: each call gets a fresh one
+        HttpResponse<String> submitted = post(replicas.get(0) + "/api/v1/tasks", InternalTokens.bearer("bench", "admin"),
+                JSON.writeValueAsString(task));
+        require(submitted.statusCode() == 202, "submit failed: " + submitted.body());
+        String id = JSON.readTree(submitted.body()).get("id").asText();
+        JsonNode state;
+        while (true) {
+            HttpResponse<String> polled = get(replicas.get(1) + "/api/v1/tasks/" + id, InternalTokens.bearer("bench", "admin"));
+            require(polled.statusCode() == 200, "task status: " + polled.statusCode() + " " + polled.body());
+            state = JSON.readTree(polled.body());
+            if (state.path("final").asBoolean()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        List<Long> durations = new ArrayList<>();
+        for (int page = 0; page * 1000 < ids.size(); page++) {
+            for (JsonNode row : JSON.readTree(get(replicas.get(0) + "/api/v1/tasks/" + id + "/results?size=1000&page=" + page,
+                    InternalTokens.bearer("bench", "admin")).body())) {
+                durations.add(row.path("durationMs").asLong());
+            }
+        }
+        durations.sort(Long::compare);
+        String[] names = {"device-service", "task-a", "task-b"};
+        StringBuilder cpu = new StringBuilder();
+        for (int i = 0; i < measured.size(); i++) {
+            cpu.append(String.format("%s %.1f s, ", names[i], cpuSeconds(measured.get(i).pid()) - cpuBefore[i]));
+        }
+        cpu.append(String.format("lab %.1f s", cpuSeconds(lab.pid()) - labBefore));
+        System.out.printf("%-14s %s %s: %.2f s submit -> final, %.0f results/s, per device p50 %d ms p99 %d ms; CPU %s%n", round,
+                state.get("state").asText(), state.get("counts"), wall, ids.size() / wall, percentile(durations, 50),
+                percentile(durations, 99), cpu);
     }
 
     private static long percentile(List<Long> sorted, int p) {

@@ -71,7 +71,7 @@ final class TaskCluster {
         environment.put("SSH_COMMAND_TIMEOUT", "10s");
         environment.put("TASK_LEASE", "5s");
         environment.put("TASK_LEASE_RENEW", "1s");
-        environment.put("TASK_POLL_INTERVAL", "200ms");
+        environment.put("TASK_POLL_INTERVAL", "1s");
         environment.put("TASK_RETRY_DELAY", "1s");
 
         int devicePort = freePort();

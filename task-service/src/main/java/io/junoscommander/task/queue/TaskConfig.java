@@ -20,8 +20,11 @@ public interface TaskConfig {
     @WithDefault("10s")
     Duration renewInterval();
 
-    /** How often a replica looks for claimable work (it also looks whenever one of its devices finishes). */
-    @WithDefault("500ms")
+    /**
+     * How often a replica looks for claimable work (it also looks whenever one of its devices finishes). The Quarkus
+     * scheduler runs nothing more often than once a second, so less than 1 s acts as 1 s.
+     */
+    @WithDefault("1s")
     Duration pollInterval();
 
     /** After the device service was unreachable, a device is offered again this much later. */

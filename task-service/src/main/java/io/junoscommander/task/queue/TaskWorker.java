@@ -16,8 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +35,8 @@ import org.jboss.logging.Logger;
 public class TaskWorker {
 
     private static final Logger LOG = Logger.getLogger(TaskWorker.class);
+    /** Results written in one transaction at most. */
+    private static final int MAX_BATCH = 500;
 
     private final WorkQueue queue;
     private final DeviceClient devices;
@@ -45,6 +50,8 @@ public class TaskWorker {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean claimAgain = new AtomicBoolean();
     private final AtomicLong queueDepth = new AtomicLong();
+    private final Queue<PendingResult> unwritten = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushing = new AtomicBoolean();
     private volatile boolean stopping;
 
     TaskWorker(WorkQueue queue, DeviceClient devices, TaskEvents events, TaskConfig config, ServiceIdentity identity,
@@ -62,7 +69,7 @@ public class TaskWorker {
         meters.gauge("task.devices.in_flight", inFlight, Map::size);
     }
 
-    @Scheduled(every = "${junoscommander.tasks.poll-interval:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${junoscommander.tasks.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
         return claimAndDispatch();
     }
@@ -145,19 +152,67 @@ public class TaskWorker {
         claimAndDispatch().subscribe().with(ignored -> { }, e -> { });
     }
 
+    /**
+     * Queues a result for the next batch write and completes once it is written. While one batch is being written the
+     * next one gathers, so under load a replica writes many results per transaction and idle it writes each at once.
+     */
     private Uni<Void> record(ClaimedDevice device, DeviceDtos.RunResult result) {
-        return queue.record(device, owner, result).flatMap(recorded -> {
-            if (!recorded.counted()) {
-                return Uni.createFrom().voidItem();
+        PendingResult pending = new PendingResult(new WorkQueue.Finished(device, result), new CompletableFuture<>());
+        unwritten.add(pending);
+        flushResults();
+        return Uni.createFrom().completionStage(pending.written());
+    }
+
+    private record PendingResult(WorkQueue.Finished finished, CompletableFuture<Void> written) {
+    }
+
+    private void flushResults() {
+        if (!flushing.compareAndSet(false, true)) {
+            return;
+        }
+        List<PendingResult> batch = new ArrayList<>();
+        for (PendingResult next = unwritten.poll(); next != null && batch.size() < MAX_BATCH; next = unwritten.poll()) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            flushing.set(false);
+            // a result queued between the last poll and the reset above must not wait for the next one
+            if (!unwritten.isEmpty()) {
+                flushResults();
             }
-            String state = result.ok() ? "SUCCEEDED" : "FAILED";
+            return;
+        }
+        queue.recordAll(batch.stream().map(PendingResult::finished).toList(), owner).call(this::announce)
+                .subscribe().with(recorded -> {
+                    batch.forEach(pending -> pending.written().complete(null));
+                    flushing.set(false);
+                    flushResults();
+                }, failure -> {
+                    batch.forEach(pending -> pending.written().completeExceptionally(failure));
+                    flushing.set(false);
+                    flushResults();
+                });
+    }
+
+    /** Metrics and progress events for what a batch wrote; the final event of each task that ended comes last. */
+    private Uni<Void> announce(WorkQueue.Recorded recorded) {
+        List<Uni<Void>> published = new ArrayList<>();
+        for (WorkQueue.Finished finished : recorded.counted()) {
+            DeviceDtos.RunResult result = finished.result();
             meters.counter("task.device.results", "outcome", result.ok() ? "succeeded" : result.errorKind() == null ? "failed"
                     : result.errorKind()).increment();
-            Uni<Void> published = events.deviceFinished(device, state, result.errorKind(), recorded.counts());
-            return recorded.finalState().map(end -> published.flatMap(ignored -> {
+            Map<String, Integer> counts = recorded.tasks().get(finished.device().taskId()).counts();
+            published.add(events.deviceFinished(finished.device(), finished.state(), result.errorKind(), counts));
+        }
+        Uni<Void> devicesAnnounced = published.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(published).andCollectFailures().replaceWithVoid();
+        return devicesAnnounced.flatMap(ignored -> {
+            List<Uni<Void>> endings = new ArrayList<>();
+            recorded.tasks().forEach((taskId, progress) -> progress.finalState().ifPresent(end -> {
                 meters.counter("task.finished", "state", end).increment();
-                return events.taskFinished(device.taskId(), end, recorded.counts());
-            })).orElse(published);
+                endings.add(events.taskFinished(taskId, end, progress.counts()));
+            }));
+            return endings.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(endings).andCollectFailures().replaceWithVoid();
         });
     }
 

@@ -132,29 +132,89 @@ public class WorkQueue {
                         .map(ignored -> renewed.rowCount())));
     }
 
-    /** The outcome of recording a result: whether it counted, the task's new final state if it ended, and the counts. */
-    public record Recorded(boolean counted, Optional<String> finalState, Map<String, Integer> counts) {
+    /** A device's result waiting to be written. */
+    public record Finished(ClaimedDevice device, DeviceDtos.RunResult result) {
+
+        String state() {
+            return result.ok() ? "SUCCEEDED" : "FAILED";
+        }
     }
 
-    /** Writes the device's result if this attempt still holds it; then applies the failure threshold and ends the task if done. */
-    public Uni<Recorded> record(ClaimedDevice device, String owner, DeviceDtos.RunResult result) {
-        String state = result.ok() ? "SUCCEEDED" : "FAILED";
-        JsonArray results = new JsonArray(result.results() == null ? List.of() : new ArrayList<>(result.results()));
-        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE task.task_device SET state = $5, error_kind = $6, error = $7,"
-                + " results = $8, finished_at = clock_timestamp(), duration_ms = $9, lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE task_id = $1 AND device_id = $2 AND attempts = $3 AND lease_owner = $4 AND state = 'RUNNING'")
-                .execute(Tuple.tuple(Arrays.asList(device.taskId(), device.deviceId(), device.attempt(), owner, state, result.errorKind(),
-                        result.error(), results, result.durationMs())))
+    /** What one batch changed in one task: its new final state if it ended, and the counts after the batch. */
+    public record TaskProgress(Optional<String> finalState, Map<String, Integer> counts) {
+    }
+
+    /** The outcome of writing a batch: which devices' results counted, and each touched task's progress. */
+    public record Recorded(List<Finished> counted, Map<UUID, TaskProgress> tasks) {
+    }
+
+    /**
+     * Writes many devices' results in one transaction, each only if its attempt still holds the device (else another replica
+     * took it over after our lease ran out, and that attempt's result is the one); then, once per task touched, applies the
+     * failure threshold and ends the task if done. One statement per step, so the task row is locked once per batch, not
+     * once per device: that lock is what serialises replicas recording results of the same task.
+     */
+    public Uni<Recorded> recordAll(List<Finished> batch, String owner) {
+        if (batch.isEmpty()) {
+            return Uni.createFrom().item(new Recorded(List.of(), Map.of()));
+        }
+        int size = batch.size();
+        UUID[] tasks = new UUID[size];
+        UUID[] devices = new UUID[size];
+        Integer[] attempts = new Integer[size];
+        String[] states = new String[size];
+        String[] errorKinds = new String[size];
+        String[] errors = new String[size];
+        String[] results = new String[size];
+        Long[] durations = new Long[size];
+        for (int i = 0; i < size; i++) {
+            Finished finished = batch.get(i);
+            DeviceDtos.RunResult result = finished.result();
+            tasks[i] = finished.device().taskId();
+            devices[i] = finished.device().deviceId();
+            attempts[i] = finished.device().attempt();
+            states[i] = finished.state();
+            errorKinds[i] = result.errorKind();
+            errors[i] = result.error();
+            results[i] = new JsonArray(result.results() == null ? List.of() : new ArrayList<>(result.results())).encode();
+            durations[i] = result.durationMs();
+        }
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE task.task_device d SET state = u.state, error_kind = u.error_kind,"
+                + " error = u.error, results = u.results::jsonb, finished_at = clock_timestamp(), duration_ms = u.duration_ms,"
+                + " lease_owner = NULL, lease_expires_at = NULL"
+                + " FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])"
+                + " AS u(task_id, device_id, attempt, state, error_kind, error, results, duration_ms)"
+                + " WHERE d.task_id = u.task_id AND d.device_id = u.device_id AND d.attempts = u.attempt AND d.lease_owner = $9"
+                + " AND d.state = 'RUNNING' RETURNING d.task_id, d.device_id")
+                .execute(Tuple.tuple(Arrays.asList(tasks, devices, attempts, states, errorKinds, errors, results, durations, owner)))
                 .flatMap(updated -> {
-                    if (updated.rowCount() == 0) {
-                        // another replica took the device over (our lease ran out): its attempt's result is the one
-                        return Uni.createFrom().item(new Recorded(false, Optional.empty(), Map.of()));
+                    List<String> written = new ArrayList<>();
+                    updated.forEach(row -> written.add(row.getUUID(0) + "/" + row.getUUID(1)));
+                    List<Finished> counted = batch.stream()
+                            .filter(f -> written.contains(f.device().taskId() + "/" + f.device().deviceId())).toList();
+                    if (counted.isEmpty()) {
+                        return Uni.createFrom().item(new Recorded(counted, Map.of()));
                     }
-                    return conn.preparedQuery("DELETE FROM task.device_lock WHERE device_id = $1 AND task_id = $2")
-                            .execute(Tuple.of(device.deviceId(), device.taskId()))
-                            .flatMap(ignored -> result.ok() ? Uni.createFrom().voidItem() : applyThreshold(conn, device.taskId()))
-                            .flatMap(ignored -> finish(conn, device.taskId()));
+                    UUID[] lockTasks = counted.stream().map(f -> f.device().taskId()).toArray(UUID[]::new);
+                    UUID[] lockDevices = counted.stream().map(f -> f.device().deviceId()).toArray(UUID[]::new);
+                    return conn.preparedQuery("DELETE FROM task.device_lock WHERE (device_id, task_id) IN"
+                            + " (SELECT * FROM unnest($1::uuid[], $2::uuid[]))").execute(Tuple.of(lockDevices, lockTasks))
+                            .flatMap(ignored -> progress(conn, counted)).map(progress -> new Recorded(counted, progress));
                 }));
+    }
+
+    /** Per task of the batch, in a fixed order (so two replicas never lock task rows crosswise): threshold, then the end. */
+    private Uni<Map<UUID, TaskProgress>> progress(SqlConnection conn, List<Finished> counted) {
+        Map<UUID, Boolean> anyFailed = new java.util.TreeMap<>();
+        counted.forEach(f -> anyFailed.merge(f.device().taskId(), !f.result().ok(), Boolean::logicalOr));
+        Map<UUID, TaskProgress> progress = new LinkedHashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Map.Entry<UUID, Boolean> task : anyFailed.entrySet()) {
+            UUID taskId = task.getKey();
+            chain = chain.flatMap(ignored -> (task.getValue() ? applyThreshold(conn, taskId) : Uni.createFrom().voidItem())
+                    .flatMap(none -> finish(conn, taskId)).invoke(state -> progress.put(taskId, state)).replaceWithVoid());
+        }
+        return chain.map(ignored -> progress);
     }
 
     /** Puts a claimed device back, to be offered again after {@code retryDelay} (the device service was unreachable). */
@@ -191,7 +251,7 @@ public class WorkQueue {
     }
 
     /** Cancels what has not started; running devices finish. */
-    public Uni<Recorded> cancel(UUID taskId) {
+    public Uni<TaskProgress> cancel(UUID taskId) {
         return pool.withTransaction(conn -> conn.preparedQuery("UPDATE task.task SET cancel_requested = true WHERE id = $1"
                 + " AND state IN ('PENDING', 'RUNNING')").execute(Tuple.of(taskId)).flatMap(updated -> conn.preparedQuery(
                         "UPDATE task.task_device SET state = 'CANCELLED', finished_at = now(), error = 'cancelled'"
@@ -203,7 +263,7 @@ public class WorkQueue {
      * Ends the task when no device is pending or running; exactly one caller sees the final state. The task row is locked
      * first: two transactions recording the last two devices would otherwise each see the other's device still running.
      */
-    private Uni<Recorded> finish(SqlConnection conn, UUID taskId) {
+    private Uni<TaskProgress> finish(SqlConnection conn, UUID taskId) {
         return conn.preparedQuery("SELECT 1 FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(taskId))
                 .flatMap(locked -> conn.preparedQuery("UPDATE task.task t SET finished_at = now(),"
                 + " state = CASE WHEN t.cancel_requested THEN 'CANCELLED'"
@@ -213,7 +273,7 @@ public class WorkQueue {
                 + " ELSE 'PARTIAL' END WHERE t.id = $1 AND t.state IN ('PENDING', 'RUNNING')"
                 + " AND NOT EXISTS (SELECT 1 FROM task.task_device WHERE task_id = $1 AND state IN ('PENDING', 'RUNNING'))"
                 + " RETURNING t.state")
-                .execute(Tuple.of(taskId))).flatMap(ended -> counts(conn, taskId).map(counts -> new Recorded(true,
+                .execute(Tuple.of(taskId))).flatMap(ended -> counts(conn, taskId).map(counts -> new TaskProgress(
                         ended.iterator().hasNext() ? Optional.of(ended.iterator().next().getString(0)) : Optional.empty(), counts)));
     }
 

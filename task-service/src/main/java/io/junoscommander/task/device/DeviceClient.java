@@ -1,15 +1,29 @@
 package io.junoscommander.task.device;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.junoscommander.support.security.InternalTokenMinter;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+import io.vertx.mutiny.core.parsetools.RecordParser;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -25,10 +39,18 @@ public class DeviceClient {
 
     private final DeviceServiceApi api;
     private final InternalTokenMinter minter;
+    private final HttpClient http;
+    private final String fanoutUrl;
+    private final ObjectMapper json;
 
-    DeviceClient(@RestClient DeviceServiceApi api, InternalTokenMinter minter) {
+    DeviceClient(@RestClient DeviceServiceApi api, InternalTokenMinter minter, Vertx vertx, ObjectMapper json,
+            @ConfigProperty(name = "quarkus.rest-client.device-service.url") String baseUrl) {
         this.api = api;
         this.minter = minter;
+        this.json = json;
+        this.fanoutUrl = baseUrl.replaceAll("/+$", "") + "/api/v1/devices/commands";
+        // the streaming fan-out is read line by line as devices finish, which the declarative REST client does not offer
+        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000), new PoolOptions().setHttp1MaxSize(64));
     }
 
     /** Tasks run without a caller at hand (workers, schedules): without the signing key not one could, so refuse to start. */
@@ -57,6 +79,56 @@ public class DeviceClient {
     @CircuitBreakerName("device-service-commands")
     public Uni<DeviceDtos.RunResult> run(String user, UUID deviceId, List<String> commands, int timeoutSeconds) {
         return api.run(bearer(user, Set.of("operator")), deviceId, new DeviceDtos.CommandRequest(commands, timeoutSeconds));
+    }
+
+    /**
+     * Runs the commands on many devices of one task in a single call to the device service's streaming fan-out: one result
+     * per device, as each finishes. A call the device service refuses fails with a {@link WebApplicationException} carrying
+     * its status; a lost connection, a 5xx or an open breaker fails otherwise (the caller offers those devices again later).
+     */
+    public Multi<DeviceDtos.RunResult> runMany(String user, List<UUID> deviceIds, List<String> commands, int timeoutSeconds,
+            int concurrency) {
+        Buffer body;
+        try {
+            body = Buffer.buffer(json.writeValueAsBytes(new DeviceDtos.FanoutRequest(deviceIds, commands, timeoutSeconds, concurrency)));
+        } catch (JsonProcessingException e) {
+            return Multi.createFrom().failure(e);
+        }
+        return openFanout(bearer(user, Set.of("operator")), body).onItem()
+                .transformToMulti(response -> RecordParser.newDelimited("\n", response).toMulti())
+                .filter(line -> line.length() > 0).map(this::decode);
+    }
+
+    /**
+     * Opens the fan-out stream, guarded like {@link #run}: the breaker counts connection failures and 5xx answers, not a
+     * refusal of the request. The response comes back paused so that no line is lost before the caller reads it.
+     */
+    @Timeout(value = 2, unit = ChronoUnit.HOURS)
+    @Bulkhead(value = 1000, waitingTaskQueue = 100_000)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
+            skipOn = jakarta.ws.rs.WebApplicationException.class)
+    @CircuitBreakerName("device-service-fanout")
+    Uni<HttpClientResponse> openFanout(String authorization, Buffer body) {
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(fanoutUrl)
+                .putHeader("Authorization", authorization).putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "application/x-ndjson");
+        return http.request(request).flatMap(sent -> sent.send(body)).flatMap(response -> {
+            if (response.statusCode() == 200) {
+                response.pause();
+                return Uni.createFrom().item(response);
+            }
+            return response.body().onItem().transformToUni(text -> Uni.createFrom().failure(response.statusCode() >= 500
+                    ? new IllegalStateException("device service answered " + response.statusCode() + ": " + text)
+                    : new WebApplicationException(text.toString(), response.statusCode())));
+        });
+    }
+
+    private DeviceDtos.RunResult decode(Buffer line) {
+        try {
+            return json.readValue(line.getBytes(), DeviceDtos.RunResult.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable result line from the device service: " + e.getMessage(), e);
+        }
     }
 
     private String bearer(String user, Set<String> roles) {

@@ -31,6 +31,10 @@ public final class DeviceDtos {
     public record CommandRequest(List<String> commands, Integer timeoutSeconds) {
     }
 
+    /** The same commands on many devices, {@code concurrency} at once, answered as one NDJSON line per device. */
+    public record FanoutRequest(List<UUID> deviceIds, List<String> commands, Integer timeoutSeconds, Integer concurrency) {
+    }
+
     /** One device's outcome, as the device service reports it (per-command results kept as they come). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RunResult(UUID deviceId, String deviceName, boolean ok, String errorKind, String error, long durationMs,

@@ -88,6 +88,11 @@ public class TaskWorker {
                 .onFailure().recoverWithNull();
     }
 
+    /** New work is waiting: claim now rather than at the next poll. */
+    public void wake() {
+        claimAndDispatch().subscribe().with(ignored -> { }, e -> { });
+    }
+
     /** One claiming pass at a time; a request during a pass makes it run once more. */
     Uni<Void> claimAndDispatch() {
         if (stopping) {
@@ -116,19 +121,60 @@ public class TaskWorker {
                 if (room <= 0 || stopping) {
                     return Uni.createFrom().voidItem();
                 }
-                return queue.claim(task, owner, room).invoke(claimed -> claimed.forEach(this::dispatch)).replaceWithVoid();
+                return queue.claim(task, owner, room).invoke(this::dispatch).replaceWithVoid();
             });
         }
         return chain;
     }
 
-    private void dispatch(ClaimedDevice device) {
-        String key = device.taskId() + "/" + device.deviceId();
-        inFlight.put(key, device);
+    /**
+     * The devices one claim took (all of one task) go to the device service in one streaming fan-out call; each result is
+     * recorded as its line arrives, so a slow device holds only its own slot. Devices the call did not answer for are put
+     * back when the device service failed, or run one by one when it refused the batch (a device deleted or disabled since
+     * the task started makes the whole fan-out a 400; alone, each gets its own verdict).
+     */
+    private void dispatch(List<ClaimedDevice> claimed) {
+        if (claimed.isEmpty()) {
+            return;
+        }
         long start = System.nanoTime();
-        // the device service bounds each command; allow for every command plus connection set-up
+        Map<UUID, ClaimedDevice> waiting = new ConcurrentHashMap<>();
+        claimed.forEach(device -> {
+            waiting.put(device.deviceId(), device);
+            inFlight.put(key(device), device);
+        });
+        ClaimedDevice first = claimed.get(0);
+        List<UUID> ids = claimed.stream().map(ClaimedDevice::deviceId).toList();
+        // the device service bounds each command; allow for every command plus connection set-up between two results
+        Duration bound = Duration.ofSeconds((long) first.timeoutSeconds() * first.commands().size() + 30);
+        devices.runMany(first.submittedBy(), ids, first.commands(), first.timeoutSeconds(), claimed.size())
+                .ifNoItem().after(bound).fail()
+                .onItem().transformToUniAndMerge(result -> {
+                    ClaimedDevice device = waiting.remove(result.deviceId());
+                    return device == null ? Uni.createFrom().voidItem() : settle(device, record(device, result), start);
+                })
+                .collect().last().replaceWithVoid()
+                .onItemOrFailure().invoke((ignored, failure) -> {
+                    List<ClaimedDevice> unanswered = List.copyOf(waiting.values());
+                    waiting.clear();
+                    if (unanswered.isEmpty()) {
+                        return;
+                    }
+                    if (failure == null || failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+                        unanswered.forEach(device -> dispatchOne(device, start));
+                    } else {
+                        LOG.warnf("%d device(s) of task %s not run, offered again later: %s", unanswered.size(), first.taskId(),
+                                failure.getMessage());
+                        unanswered.forEach(device -> settle(device, queue.release(device, owner), start).subscribe().with(x -> { }));
+                    }
+                }).subscribe().with(ignored -> { }, e -> { });
+    }
+
+    /** One device on its own, through the single-device endpoint: its refusal is that device's result. */
+    private void dispatchOne(ClaimedDevice device, long start) {
         Duration bound = Duration.ofSeconds((long) device.timeoutSeconds() * device.commands().size() + 30);
-        devices.run(device.submittedBy(), device.deviceId(), device.commands(), device.timeoutSeconds()).ifNoItem().after(bound).fail()
+        Uni<Void> outcome = devices.run(device.submittedBy(), device.deviceId(), device.commands(), device.timeoutSeconds())
+                .ifNoItem().after(bound).fail()
                 .onItemOrFailure().transformToUni((result, failure) -> {
                     if (failure == null) {
                         return record(device, result);
@@ -141,9 +187,18 @@ public class TaskWorker {
                     LOG.warnf("device %s of task %s not run, offered again later: %s", device.deviceName(), device.taskId(),
                             failure.getMessage());
                     return queue.release(device, owner);
-                }).onFailure().invoke(e -> LOG.errorf("recording device %s of task %s failed: %s", device.deviceName(), device.taskId(),
-                        e.getMessage())).onFailure().recoverWithNull()
-                .subscribe().with(ignored -> finished(key, start), e -> finished(key, start));
+                });
+        settle(device, outcome, start).subscribe().with(ignored -> { });
+    }
+
+    /** Whatever became of a device, it leaves this replica's hands (and frees its slot) once {@code outcome} is written. */
+    private Uni<Void> settle(ClaimedDevice device, Uni<Void> outcome, long start) {
+        return outcome.onFailure().invoke(e -> LOG.errorf("recording device %s of task %s failed: %s", device.deviceName(),
+                device.taskId(), e.getMessage())).onFailure().recoverWithNull().eventually(() -> finished(key(device), start));
+    }
+
+    private static String key(ClaimedDevice device) {
+        return device.taskId() + "/" + device.deviceId();
     }
 
     private void finished(String key, long start) {

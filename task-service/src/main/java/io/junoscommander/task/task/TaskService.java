@@ -5,6 +5,7 @@ import io.junoscommander.support.problem.ProblemException;
 import io.junoscommander.task.device.DeviceClient;
 import io.junoscommander.task.device.DeviceDtos;
 import io.junoscommander.task.queue.TaskEvents;
+import io.junoscommander.task.queue.TaskWorker;
 import io.junoscommander.task.queue.WorkQueue;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,12 +24,14 @@ public class TaskService {
     private final DeviceClient devices;
     private final WorkQueue queue;
     private final TaskEvents events;
+    private final TaskWorker worker;
 
-    TaskService(TaskRepository repository, DeviceClient devices, WorkQueue queue, TaskEvents events) {
+    TaskService(TaskRepository repository, DeviceClient devices, WorkQueue queue, TaskEvents events, TaskWorker worker) {
         this.repository = repository;
         this.devices = devices;
         this.queue = queue;
         this.events = events;
+        this.worker = worker;
     }
 
     public Uni<TaskView> submit(TaskRequest request, String user, Set<String> roles, UUID scheduleId) {
@@ -76,7 +79,8 @@ public class TaskService {
                     request.changesConfiguration(), "PENDING", usable.size(), null, user, scheduleId, null, null, null);
             List<Map.Entry<UUID, String>> rows = usable.stream()
                     .map(d -> (Map.Entry<UUID, String>) new AbstractMap.SimpleEntry<>(d.id(), d.name())).toList();
-            return repository.pool().withTransaction(conn -> repository.insert(conn, task, rows));
+            // the replica that took the task starts on it at once; the others join at their next poll
+            return repository.pool().withTransaction(conn -> repository.insert(conn, task, rows)).invoke(worker::wake);
         });
     }
 

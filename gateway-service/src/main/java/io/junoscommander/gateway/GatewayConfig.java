@@ -101,6 +101,10 @@ public interface GatewayConfig {
 
         @WithDefault("/health/ready")
         String readinessPath();
+
+        /** Where the upstream describes its API (OpenAPI, merged into the gateway's document); {@code none}: it does not. */
+        @WithDefault("/openapi")
+        String openapiPath();
     }
 
     interface Route {

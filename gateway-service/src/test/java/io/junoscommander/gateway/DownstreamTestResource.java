@@ -46,6 +46,7 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         config.put("gateway.routes.device-instances.rewrite", "/api/v1/instances");
         config.put("gateway.upstreams.self.url", "http://127.0.0.1:" + gatewayPort);
         config.put("gateway.upstreams.self.failure-threshold", "1000");
+        config.put("gateway.upstreams.self.openapi-path", "none");
         config.put("gateway.routes.test-stream.prefix", "/api/v1/test-stream");
         config.put("gateway.routes.test-stream.upstream", "self");
         config.put("gateway.routes.test-stream.rewrite", "/test/stream");

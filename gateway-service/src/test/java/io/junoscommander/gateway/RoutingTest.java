@@ -148,6 +148,31 @@ class RoutingTest {
     }
 
     @Test
+    void clientLeavingMidDownloadStopsTheUpstreamCallCleanly() throws Exception {
+        String token = Api.userToken("rita-viewer", "viewer");
+        int before = StreamProbeRoutes.ABANDONED.get();
+        try (LogCapture vertx = LogCapture.of("io.quarkus.vertx.core.runtime.VertxCoreRecorder")) {
+            for (int i = 0; i < 5; i++) {
+                try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+                    socket.getOutputStream().write(("GET /api/v1/test-stream/big?mb=512 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    InputStream in = socket.getInputStream();
+                    byte[] buffer = new byte[1 << 16];
+                    long read = 0;
+                    for (int n = in.read(buffer); n >= 0 && read < 4L * 1024 * 1024; n = in.read(buffer)) {
+                        read += n;
+                    }
+                    assertThat(read).isGreaterThanOrEqualTo(4L * 1024 * 1024);
+                }
+            }
+            int leaves = 5;
+            Awaiting.until(Duration.ofSeconds(20), () -> StreamProbeRoutes.ABANDONED.get() - before >= leaves);
+            Thread.sleep(500);
+            assertThat(vertx.messages()).noneMatch(message -> message.contains("Uncaught exception"));
+        }
+    }
+
+    @Test
     void slowUpstreamTimesOutAsProblemJson() {
         Api.as(Api.userToken("rita-viewer", "viewer")).when().get("/api/v1/test-stream/slow").then().statusCode(504)
                 .contentType("application/problem+json").body("type", equalTo("urn:junoscommander:problem:upstream-timeout"));

@@ -24,6 +24,8 @@ public class StreamProbeRoutes {
     static final Map<String, Runnable> RELEASES = new ConcurrentHashMap<>();
     static final Map<String, AtomicLong> RECEIVED = new ConcurrentHashMap<>();
     static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+    /** Downloads of {@code /big} whose connection closed before the end. */
+    static final AtomicInteger ABANDONED = new AtomicInteger();
 
     void install(@Observes Router router) {
         router.get("/test/stream/headers").order(500).handler(this::headers);
@@ -91,9 +93,14 @@ public class StreamProbeRoutes {
         Buffer chunk = Buffer.buffer(block);
         var response = context.response().setChunked(true).putHeader("Content-Type", "application/octet-stream");
         AtomicLong sent = new AtomicLong();
+        response.closeHandler(closed -> {
+            if (sent.get() < total) {
+                ABANDONED.incrementAndGet();
+            }
+        });
         Runnable[] pump = new Runnable[1];
         pump[0] = () -> {
-            while (sent.get() < total && !response.writeQueueFull()) {
+            while (sent.get() < total && !response.writeQueueFull() && !response.closed()) {
                 response.write(chunk);
                 sent.addAndGet(chunk.length());
             }

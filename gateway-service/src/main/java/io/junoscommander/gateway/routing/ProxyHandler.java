@@ -237,8 +237,34 @@ public class ProxyHandler {
         if (!upstreamResponse.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
+        // a pipe, written out because the client may leave mid-body: then the upstream call is reset and what is still in
+        // flight from it is dropped, rather than written to a response that is gone
         response.closeHandler(closed -> outbound.reset());
-        upstreamResponse.pipeTo(response);
+        upstreamResponse.handler(chunk -> {
+            if (gone(response)) {
+                return;
+            }
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                upstreamResponse.pause();
+                response.drainHandler(drained -> upstreamResponse.resume());
+            }
+        });
+        // an upstream that fails mid-body must not look like a complete answer: the client's connection is reset
+        upstreamResponse.exceptionHandler(failure -> {
+            if (!gone(response)) {
+                response.reset();
+            }
+        });
+        upstreamResponse.endHandler(ended -> {
+            if (!gone(response)) {
+                response.end();
+            }
+        });
+    }
+
+    private static boolean gone(HttpServerResponse response) {
+        return response.ended() || response.closed();
     }
 
     private void count(Upstreams.Upstream upstream, String outcome) {

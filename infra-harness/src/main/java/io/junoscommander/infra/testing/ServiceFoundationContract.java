@@ -148,6 +148,20 @@ public abstract class ServiceFoundationContract {
         given().when().get("/metrics").then().statusCode(200);
     }
 
+    @Test
+    void aVerifiedTokenIsRememberedOnlyAsItselfAndOnlyUntilItExpires() {
+        String token = InternalTokens.token("bob", "viewer", Duration.ofSeconds(3));
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", "Bearer " + token).when().get("/api/v1/instances").then().statusCode(200);
+        }
+        // the same header and claims under another signature are not the token that was verified
+        String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+        given().header("Authorization", "Bearer " + tampered).when().get("/api/v1/instances").then().statusCode(401);
+        // expired (past the verifier's 5 s clock skew), it is refused although it passed before
+        awaitTrue(Duration.ofSeconds(20), () -> given().header("Authorization", "Bearer " + token).when().get("/api/v1/instances")
+                .then().extract().statusCode() == 401);
+    }
+
     /** A request carrying the internal token of a viewer, as the gateway would forward it. */
     protected static io.restassured.specification.RequestSpecification viewer() {
         return given().header("Authorization", InternalTokens.bearer("test-viewer", "viewer"));

@@ -33,4 +33,8 @@ public interface TaskConfig {
 
     @WithDefault("30")
     int retentionDays();
+
+    /** When finished tasks past their retention are purged: once per period across all replicas (five or six cron fields, UTC). */
+    @WithDefault("0 * * * *")
+    String retentionCron();
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.junoscommander.support.config.ServiceIdentity;
 import io.junoscommander.support.problem.ProblemException;
+import io.junoscommander.support.schedule.Cron;
 import io.junoscommander.task.task.TaskRequest;
 import io.junoscommander.task.task.TaskService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,9 +58,9 @@ public class ScheduleService {
     }
 
     private ScheduleView toView(UUID id, ScheduleRequest request, String user) {
-        String zone = Cron.zone(request.timezone()).getId();
+        String zone = zone(request.timezone()).getId();
         boolean enabled = request.enabled() == null || request.enabled();
-        OffsetDateTime next = Cron.next(request.cron(), zone, OffsetDateTime.now(ZoneOffset.UTC));
+        OffsetDateTime next = next(request.cron(), zone, OffsetDateTime.now(ZoneOffset.UTC));
         Map<String, Object> template = json.convertValue(request.template(), new TypeReference<Map<String, Object>>() { });
         return new ScheduleView(id, request.name(), request.cron().strip(), zone, enabled, template, enabled ? next : null, null, user,
                 null, null);
@@ -70,7 +72,7 @@ public class ScheduleService {
         return repository.pool().withTransaction(conn -> repository.lockDue(conn, 20).flatMap(due -> {
             List<Uni<Map.Entry<ScheduleView, Boolean>>> fires = new ArrayList<>();
             for (ScheduleView schedule : due) {
-                OffsetDateTime next = Cron.next(schedule.cron(), schedule.timezone(), now);
+                OffsetDateTime next = next(schedule.cron(), schedule.timezone(), now);
                 fires.add(repository.recordFire(conn, schedule.id(), schedule.nextFireAt(), next, instance)
                         .map(fired -> Map.entry(schedule, fired)));
             }
@@ -91,6 +93,27 @@ public class ScheduleService {
                     LOG.warnf("schedule %s fired but its task was not created: %s", schedule.name(), e.getMessage());
                     return repository.runOutcome(schedule.id(), schedule.nextFireAt(), null, e.getMessage());
                 });
+    }
+
+    /** The schedule's zone; a 400 naming the field when unknown. */
+    static ZoneId zone(String timezone) {
+        try {
+            return Cron.zone(timezone);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("timezone", "unknown time zone '" + timezone + "'; use an IANA name like Europe/Amsterdam");
+        }
+    }
+
+    /** The schedule's first fire strictly after {@code after}; a 400 naming the field for a bad or never-firing expression. */
+    static OffsetDateTime next(String cron, String timezone, OffsetDateTime after) {
+        Cron parsed;
+        try {
+            parsed = Cron.parse(cron);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("cron", "not a valid cron expression (" + e.getMessage() + "); use five fields like"
+                    + " '*/15 * * * *' or six with seconds like '*/5 * * * * ?'");
+        }
+        return parsed.next(zone(timezone), after).orElseThrow(() -> ProblemException.badRequest("cron", "never fires"));
     }
 
     static boolean isUniqueViolation(Throwable e) {

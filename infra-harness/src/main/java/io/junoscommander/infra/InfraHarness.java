@@ -63,6 +63,8 @@ public final class InfraHarness implements AutoCloseable {
     public static InfraHarness startForTests(String name) {
         sweepAbandoned(InfraSettings.TEST_ROOT);
         InfraSettings settings = InfraSettings.forTests(name);
+        // the folder is named after this JVM's pid: one found there was left by an earlier process that had the same pid
+        stopAndDelete(settings.directory());
         writeOwner(settings.directory());
         InfraHarness harness;
         try {

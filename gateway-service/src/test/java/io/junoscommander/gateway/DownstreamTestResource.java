@@ -14,9 +14,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Real downstreams for the gateway's tests: the packaged device-service ({@code device-service/target/quarkus-app}, built
- * before this module) runs as a separate process on a free port with the harness's PostgreSQL/Redis and the test key pair.
- * Task and backup routes point at it too (it answers their paths with its own 404 after verifying the internal token).
+ * Real downstreams for the gateway's tests: the packaged device-service and backup-service ({@code …/target/quarkus-app},
+ * built before this module) run as separate processes on free ports with the harness's PostgreSQL/Redis and the test key
+ * pair. Task routes point at the device service (it answers their paths with its own 404 after verifying the token).
  * Test-only routes: {@code /api/v1/device-instances} (device-service's instance list), {@code /api/v1/test-stream}
  * (probe endpoints of the gateway process itself, for streaming, SSE, timeouts and retries) and {@code /api/v1/test-dead}
  * (an address nothing listens on, for the circuit breaker).
@@ -25,6 +25,8 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
 
     private static Process device;
     private static int devicePort;
+    private static Process backup;
+    private static int backupPort;
 
     @Override
     public synchronized Map<String, String> start() {
@@ -33,6 +35,21 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
             device = launch(Path.of("..", "device-service", "target", "quarkus-app", "quarkus-run.jar"), devicePort, "device-service");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> device.destroy()));
         }
+        if (backup == null || !backup.isAlive()) {
+            backupPort = freePort();
+            Path backupDir;
+            try {
+                backupDir = Files.createTempDirectory("jc-gateway-backups");
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            // no WAL streaming or schedules here: the gateway tests only need the backup API behind its route
+            backup = launch(Path.of("..", "backup-service", "target", "quarkus-app", "quarkus-run.jar"), backupPort, "backup-service",
+                    Map.of("BACKUP_DIR", backupDir.toString(), "BACKUP_WAL_ENABLED", "false", "BACKUP_SCHEDULE_FULL", "off",
+                            "BACKUP_SCHEDULE_REDIS", "off", "BACKUP_SCHEDULE_CLEANUP", "off", "BACKUP_SCHEDULE_DEVICES", "off",
+                            "BACKUP_SCHEDULE_DRILL", "off"), Duration.ofSeconds(90));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> backup.destroy()));
+        }
         int gatewayPort = freePort();
         int deadPort = freePort();
         String deviceUrl = "http://127.0.0.1:" + devicePort;
@@ -40,7 +57,7 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         config.put("quarkus.http.test-port", Integer.toString(gatewayPort));
         config.put("DEVICE_SERVICE_URL", deviceUrl);
         config.put("TASK_SERVICE_URL", deviceUrl);
-        config.put("BACKUP_SERVICE_URL", deviceUrl);
+        config.put("BACKUP_SERVICE_URL", "http://127.0.0.1:" + backupPort);
         config.put("gateway.routes.device-instances.prefix", "/api/v1/device-instances");
         config.put("gateway.routes.device-instances.upstream", "device-service");
         config.put("gateway.routes.device-instances.rewrite", "/api/v1/instances");

@@ -39,7 +39,7 @@ public interface BackupConfig {
         Optional<String> prefix();
     }
 
-    /** Cron expressions (UTC); an empty one turns that job off. */
+    /** Cron expressions (UTC); {@code off} turns that job off. */
     interface Schedule {
         Optional<String> full();
 

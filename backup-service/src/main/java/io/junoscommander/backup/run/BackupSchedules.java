@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * The seed's backup schedules ({@code BACKUP_SCHEDULE_FULL}, {@code …_INCREMENTAL}, {@code …_REDIS}, {@code …_CLEANUP},
  * {@code …_DEVICES}, {@code …_DRILL}; cron, UTC), each fired once per period across all replicas by the shared
- * {@link PeriodicJobs}. An empty expression turns that job off.
+ * {@link PeriodicJobs}. {@code off} turns that job off (an empty environment variable counts as unset, so the default
+ * would apply).
  */
 @ApplicationScoped
 public class BackupSchedules {
@@ -40,7 +41,7 @@ public class BackupSchedules {
         wanted.put(BackupKind.CLEANUP, schedule.cleanup());
         wanted.put(BackupKind.DEVICE_CONFIGS, schedule.devices());
         wanted.put(BackupKind.RESTORE_DRILL, schedule.drill());
-        wanted.forEach((kind, cron) -> cron.filter(expression -> !expression.isBlank()).ifPresent(expression -> {
+        wanted.forEach((kind, cron) -> cron.filter(expression -> !expression.isBlank() && !"off".equalsIgnoreCase(expression.strip())).ifPresent(expression -> {
             if (!runner.supports(kind)) {
                 LOG.warnf("no %s backups in this build; its schedule '%s' is ignored", kind.wireName(), expression);
                 return;

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,12 +31,10 @@ public class ConfigChangePublisher {
     private final Counter published;
     private final Counter failed;
 
-    ConfigChangePublisher(ReactiveRedisDataSource redis, MeterRegistry meters,
-            @ConfigProperty(name = "junoscommander.config-changes.stream") String stream,
-            @ConfigProperty(name = "junoscommander.config-changes.max-length") long maxLength) {
+    ConfigChangePublisher(ReactiveRedisDataSource redis, MeterRegistry meters, ConfigChangesConfig config) {
         this.streams = redis.stream(String.class, String.class, String.class);
-        this.stream = stream;
-        this.maxLength = maxLength;
+        this.stream = config.stream();
+        this.maxLength = config.maxLength();
         this.published = Counter.builder("device.config.changes.published").description("committed configurations published"
                 + " on the config-changes stream").register(meters);
         this.failed = Counter.builder("device.config.changes.publish.failures").description("committed configurations that could"

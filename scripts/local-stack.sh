@@ -110,9 +110,8 @@ start_service() {
         INTERNAL_TOKEN_PUBLIC_KEY="$(cat "$STATE_DIR/internal-token-public.pem")"
         export INTERNAL_TOKEN_PUBLIC_KEY
         export CREDENTIAL_KEYS_FILE="$STATE_DIR/credential-keys"
-        # the gateway signs for its callers, the task service for a task's submitter when a worker or schedule runs it, the
-        # backup service for itself when it collects device configurations
-        if [ "$name" = gateway ] || [ "$name" = task ] || [ "$name" = backup ]; then
+        # the gateway signs for its callers, the task service for a task's submitter when a worker or schedule runs it
+        if [ "$name" = gateway ] || [ "$name" = task ]; then
             INTERNAL_TOKEN_PRIVATE_KEY="$(cat "$STATE_DIR/internal-token-private.pem")"
             export INTERNAL_TOKEN_PRIVATE_KEY
         fi

@@ -235,6 +235,28 @@ class DeviceConfigHistoryTest {
         given().get("/api/v1/backups/devices/failures").then().statusCode(401);
     }
 
+    @Test
+    @Order(9)
+    void aPushDuringARedisFailoverIsStillRecordedAsAPush() throws Exception {
+        String id = DeviceFleet.id("lab-r0005");
+        long killedAt = System.nanoTime();
+        int killed = SharedInfra.harness().killRedisMaster();
+        try {
+            DeviceFleet.device("admin").header("X-Request-Id", "it-push-failover").contentType("application/json")
+                    .body(Map.of("lines", List.of("set snmp location failover"), "mode", "commit")).when()
+                    .post("/api/v1/devices/" + id + "/config").then().statusCode(200).body("committed", equalTo(true));
+            await(Duration.ofSeconds(30), () -> viewer().get("/api/v1/backups/devices/" + id + "/versions").then().extract()
+                    .path("total").equals(2));
+            System.out.printf("push during a Redis failover recorded %.1f s after kill -9 of the master%n",
+                    (System.nanoTime() - killedAt) / 1e9);
+            viewer().get("/api/v1/backups/devices/" + id + "/versions").then().body("items[0].source", equalTo("push"))
+                    .body("items[0].requestId", equalTo("it-push-failover"));
+        } finally {
+            SharedInfra.harness().startRedis(killed);
+            SharedInfra.harness().awaitSentinels();
+        }
+    }
+
     private static void problem(Response response, int status) {
         response.then().statusCode(status).contentType(containsString("application/problem+json")).body("status", equalTo(status));
     }

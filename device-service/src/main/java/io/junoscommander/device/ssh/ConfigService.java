@@ -1,5 +1,7 @@
 package io.junoscommander.device.ssh;
 
+import io.junoscommander.device.changes.ConfigChange;
+import io.junoscommander.device.changes.ConfigChangePublisher;
 import io.junoscommander.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +26,7 @@ import org.jboss.logging.Logger;
 public class ConfigService {
 
     private static final Logger AUDIT = Logger.getLogger("audit");
+    private static final Logger LOG = Logger.getLogger(ConfigService.class);
     private static final Pattern LOAD_ERROR = Pattern.compile("(?m)^\\s*(syntax error|error:|unknown command|invalid )");
     private static final String FETCH_COMMAND = "show configuration | display set | no-more";
 
@@ -31,12 +34,23 @@ public class ConfigService {
     private final DeviceCommandService commands;
     private final SshSessions sessions;
     private final SshConfig config;
+    private final ConfigChangePublisher changes;
 
-    ConfigService(DeviceTargets targets, DeviceCommandService commands, SshSessions sessions, SshConfig config) {
+    ConfigService(DeviceTargets targets, DeviceCommandService commands, SshSessions sessions, SshConfig config,
+            ConfigChangePublisher changes) {
         this.targets = targets;
         this.commands = commands;
         this.sessions = sessions;
         this.config = config;
+        this.changes = changes;
+    }
+
+    /** Who asked for a push, for the change ledger: the user, the request id and the task id (null when not from a task). */
+    public record PushOrigin(String user, String requestId, String taskId) {
+    }
+
+    /** A push's result and, when it committed, the running configuration read back in the same SSH session. */
+    private record Committed(ConfigPushResult result, String runningConfig, OffsetDateTime committedAt) {
     }
 
     /** The running configuration of a device. */
@@ -59,16 +73,17 @@ public class ConfigService {
         });
     }
 
-    public Uni<ConfigPushResult> push(UUID deviceId, ConfigPushRequest request, String user) {
+    public Uni<ConfigPushResult> push(UUID deviceId, ConfigPushRequest request, PushOrigin origin) {
         return targets.resolve(deviceId).flatMap(target -> {
             requireJunos(target);
             return commands.onWorker(() -> pushBlocking(target, request));
-        }).invoke(result -> AUDIT.infof("config push by %s on device %s (%s): mode=%s success=%s committed=%s lines=%d", user,
-                result.deviceName(), result.deviceId(), result.mode(), result.success(), result.committed(), request.lines().size()));
+        }).flatMap(done -> publish(done, origin, request.comment())).invoke(result -> AUDIT.infof("config push by %s on device %s (%s):"
+                + " mode=%s success=%s committed=%s lines=%d", origin.user(), result.deviceName(), result.deviceId(), result.mode(),
+                result.success(), result.committed(), request.lines().size()));
     }
 
     /** Confirms a pending {@code commit confirmed}, so the device keeps the change. */
-    public Uni<ConfigPushResult> confirm(UUID deviceId, String user) {
+    public Uni<ConfigPushResult> confirm(UUID deviceId, PushOrigin origin) {
         return targets.resolve(deviceId).flatMap(target -> {
             requireJunos(target);
             return commands.onWorker(() -> inConfigurationMode(target, "confirm", (shell, start) -> {
@@ -77,10 +92,21 @@ public class ConfigService {
                 return new ConfigPushResult(target.deviceId(), target.name(), "confirm", ok, ok, null, answer, ok ? null : List.of(answer),
                         null, CommandRunner.elapsedMs(start));
             }));
-        }).invoke(result -> AUDIT.infof("commit confirmation by %s on device %s: success=%s", user, result.deviceName(), result.success()));
+        }).flatMap(done -> publish(done, origin, null)).invoke(result -> AUDIT.infof("commit confirmation by %s on device %s: success=%s",
+                origin.user(), result.deviceName(), result.success()));
     }
 
-    private ConfigPushResult pushBlocking(DeviceTarget target, ConfigPushRequest request) {
+    /** Hands a committed configuration to the change ledger; the push's answer does not depend on it. */
+    private Uni<ConfigPushResult> publish(Committed done, PushOrigin origin, String comment) {
+        if (done.runningConfig() == null) {
+            return Uni.createFrom().item(done.result());
+        }
+        ConfigPushResult result = done.result();
+        return changes.publish(new ConfigChange(result.deviceId(), result.deviceName(), done.runningConfig(), sha256(done.runningConfig()),
+                origin.user(), origin.requestId(), origin.taskId(), result.mode(), comment, done.committedAt())).replaceWith(result);
+    }
+
+    private Committed pushBlocking(DeviceTarget target, ConfigPushRequest request) {
         return inConfigurationMode(target, request.mode(), (shell, start) -> {
             List<String> errors = new ArrayList<>();
             for (String line : request.lines()) {
@@ -135,7 +161,11 @@ public class ConfigService {
         ConfigPushResult run(JunosShell shell, long start) throws IOException;
     }
 
-    private ConfigPushResult inConfigurationMode(DeviceTarget target, String mode, ConfigSteps steps) {
+    /**
+     * Runs {@code steps} in configuration mode; after a commit the running configuration is read back in the same session
+     * (operational mode, the form {@link #fetch} returns), so the change ledger gets exactly what was committed.
+     */
+    private Committed inConfigurationMode(DeviceTarget target, String mode, ConfigSteps steps) {
         long start = System.nanoTime();
         try (SshSessions.Lease lease = sessions.acquire(target); JunosShell shell = JunosShell.open(lease.session(),
                 config.commandTimeout())) {
@@ -144,8 +174,18 @@ public class ConfigService {
                 throw new SshFailure(ErrorKind.COMMAND_ERROR, "cannot enter configuration mode: " + entered.strip());
             }
             ConfigPushResult result = steps.run(shell, start);
+            OffsetDateTime committedAt = OffsetDateTime.now(ZoneOffset.UTC);
             shell.sendAnswering("exit configuration-mode", "yes");
-            return result;
+            String running = null;
+            if (result.committed()) {
+                try {
+                    running = shell.send(FETCH_COMMAND).strip() + "\n";
+                } catch (IOException e) {
+                    // the commit stands; the scheduled collection records this configuration instead
+                    LOG.warnf("%s: committed, but the running configuration could not be read back: %s", target.name(), e.getMessage());
+                }
+            }
+            return new Committed(result, running, committedAt);
         } catch (SshFailure failure) {
             throw new ProblemException(502, "device-" + failure.kind().wireName(), "Device operation failed",
                     target.name() + ": " + failure.getMessage(), List.of());

@@ -1,14 +1,26 @@
 # Shared by scripts/test.sh and scripts/local-stack.sh: installs what the project needs from Debian packages.
 
 # Debian packages the tests and the local stack use (server binaries are started by the harness, never as system services).
+# nodejs and npm run s3rver, the S3-compatible server of the backup tests (infra-harness S3Server).
 JC_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools openssh-server
-    python3-netmiko util-linux curl procps openssl)
+    python3-netmiko util-linux curl procps openssl nodejs npm)
+
+# Installed, or provided by an installed package: NodeSource's nodejs provides npm and conflicts with Debian's npm, so
+# asking apt for npm there would try to remove Node.
+package_present() {
+    local pkg=$1
+    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        return 0
+    fi
+    dpkg-query -W -f='${Status}|${Provides}\n' 2>/dev/null | grep '^install ok installed|' | cut -d'|' -f2 | tr ',' '\n' \
+        | sed 's/(.*//; s/[[:space:]]//g' | grep -qx -- "$pkg"
+}
 
 ensure_packages() {
     local missing=()
     local pkg
     for pkg in "$@"; do
-        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        if ! package_present "$pkg"; then
             missing+=("$pkg")
         fi
     done

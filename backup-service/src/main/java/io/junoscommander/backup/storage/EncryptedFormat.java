@@ -1,5 +1,6 @@
 package io.junoscommander.backup.storage;
 
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,13 @@ final class EncryptedFormat {
     static final int NONCE_PREFIX_LENGTH = 7;
     static final int HEADER_LENGTH = MAGIC.length + 1 + EncryptionKey.ID_LENGTH + SALT_LENGTH + NONCE_PREFIX_LENGTH + 4;
     static final int TAG_LENGTH = 16;
-    static final int DEFAULT_CHUNK_SIZE = 1 << 20;
+    /**
+     * 16 KiB rather than the 1 MiB of Tink's large segments: HotSpot compiles AES-GCM's intrinsics only after many calls,
+     * and with one 1 MiB call per chunk a fresh service encrypted and decrypted at about 20 MB/s for its first few hundred
+     * MB (measured here: 200 MiB took 10 s in 1 MiB calls, under 4 s in 16 KiB calls, then both ran at GB/s). The tag costs
+     * 0.1 %.
+     */
+    static final int DEFAULT_CHUNK_SIZE = 16 << 10;
     /** Bounds for the chunk size a reader accepts, so a damaged header cannot make it allocate gigabytes. */
     static final int MIN_CHUNK_SIZE = 16;
     static final int MAX_CHUNK_SIZE = 64 << 20;
@@ -93,7 +100,8 @@ final class EncryptedFormat {
         private int lookahead = -1;
 
         ChunkStream(InputStream source) {
-            this.source = source;
+            // the one-byte look-ahead after each chunk would otherwise be a read call of its own on the file or socket
+            this.source = new BufferedInputStream(source, 64 << 10);
         }
 
         /** Fills {@code out} with the next piece; sets {@code finished} after the last. */
@@ -218,7 +226,7 @@ final class EncryptedFormat {
             super(source);
             this.key = key;
             this.name = name;
-            this.header = source.readNBytes(HEADER_LENGTH);
+            this.header = this.source.readNBytes(HEADER_LENGTH);
             if (header.length < HEADER_LENGTH || !Arrays.equals(header, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
                 source.close();
                 throw new IOException("backup object " + name + " is not encrypted in this service's format (no JCBE header);"

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Encrypts every object before it reaches the target (a directory or a bucket) and decrypts it as it is read, with
- * AES-256-GCM in chunks ({@link EncryptedFormat}). Objects are encrypted on the way out as a stream: no plaintext copy
+ * AES-256-GCM in 16 KiB chunks ({@link EncryptedFormat}). Objects are encrypted on the way out as a stream: no plaintext copy
  * and no second copy on disk. Listing shows stored (encrypted) sizes; checksums in the catalog stay those of the plain
  * content because {@link io.junoscommander.backup.run.BackupJob} computes them from the file it stores.
  */

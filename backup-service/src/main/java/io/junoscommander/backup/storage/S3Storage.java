@@ -22,6 +22,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -60,6 +61,11 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
                 config.prefix().orElse(""), DEFAULT_PART_SIZE);
     }
 
+    /** A target of its own (a restore tool, a test) with the default part size. */
+    public static S3Storage create(String endpoint, String region, String bucket, String prefix) {
+        return new S3Storage(client(endpoint, region), bucket, prefix, DEFAULT_PART_SIZE);
+    }
+
     /** A client for AWS ({@code endpoint} null) or an S3-compatible server at {@code endpoint} (path-style). */
     public static S3Client client(String endpoint, String region) {
         S3ClientBuilder builder = S3Client.builder().region(Region.of(region))
@@ -71,10 +77,12 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
             if (uri.getScheme() == null || uri.getHost() == null) {
                 throw new IllegalArgumentException("BACKUP_S3_ENDPOINT must be a URL such as https://minio.example:9000");
             }
-            // S3-compatible servers differ in what they support of AWS's newer default checksums (trailing CRC32 in
-            // aws-chunked bodies); ask for checksums only where the API requires them
+            // S3-compatible servers differ in what they support of AWS's streaming extensions: s3rver stores an aws-chunked
+            // body as it arrives, chunk signatures and all. Plain bodies (signed whole) and checksums only where the API
+            // requires them work everywhere.
             builder.endpointOverride(uri).forcePathStyle(true).requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                    .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
         }
         return builder.build();
     }

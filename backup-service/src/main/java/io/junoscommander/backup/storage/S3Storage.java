@@ -46,24 +46,27 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
     private final String bucket;
     private final String prefix;
     private final int partSize;
+    private final int listPageSize;
 
-    S3Storage(S3Client s3, String bucket, String prefix, int partSize) {
+    /** {@code listPageSize} below S3's 1,000 lets a test see the listing span pages. */
+    S3Storage(S3Client s3, String bucket, String prefix, int partSize, int listPageSize) {
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = normalizePrefix(prefix);
         this.partSize = partSize;
+        this.listPageSize = listPageSize;
     }
 
     /** The target {@code BACKUP_S3_*} describes. */
     public static S3Storage create(BackupConfig.S3 config) {
         String bucket = config.bucket().orElseThrow(() -> new IllegalArgumentException("BACKUP_S3_BUCKET is not set"));
         return new S3Storage(client(config.endpoint().filter(e -> !e.isBlank()).orElse(null), config.region()), bucket,
-                config.prefix().orElse(""), DEFAULT_PART_SIZE);
+                config.prefix().orElse(""), DEFAULT_PART_SIZE, 1000);
     }
 
     /** A target of its own (a restore tool, a test) with the default part size. */
     public static S3Storage create(String endpoint, String region, String bucket, String prefix) {
-        return new S3Storage(client(endpoint, region), bucket, prefix, DEFAULT_PART_SIZE);
+        return new S3Storage(client(endpoint, region), bucket, prefix, DEFAULT_PART_SIZE, 1000);
     }
 
     /** A client for AWS ({@code endpoint} null) or an S3-compatible server at {@code endpoint} (path-style). */
@@ -192,7 +195,8 @@ public final class S3Storage implements BackupStorage, AutoCloseable {
     public List<StoredObject> list(String keyPrefix) throws IOException {
         List<StoredObject> objects = new ArrayList<>();
         try {
-            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + keyPrefix)).contents()) {
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + keyPrefix).maxKeys(listPageSize))
+                    .contents()) {
                 objects.add(new StoredObject(object.key().substring(prefix.length()), object.size(), object.lastModified()));
             }
         } catch (SdkException e) {

@@ -25,6 +25,13 @@ public interface BackupStorage {
     /** Copies {@code source} to {@code key}, replacing what is there; the object appears whole or not at all. */
     void put(String key, Path source) throws IOException;
 
+    /**
+     * Writes everything {@code content} yields to {@code key}, replacing what is there; the object appears whole or not at
+     * all. For content that is made while it is written (an encrypted file), so it never needs a second copy on disk. The
+     * caller closes {@code content}.
+     */
+    void put(String key, InputStream content) throws IOException;
+
     /** The object's plain content (decrypted when the storage encrypts). */
     InputStream open(String key) throws IOException;
 

@@ -55,6 +55,20 @@ public final class DirectoryStorage implements BackupStorage {
     }
 
     @Override
+    public void put(String key, InputStream content) throws IOException {
+        Path target = resolve(key);
+        Files.createDirectories(target.getParent());
+        Path partial = target.resolveSibling(target.getFileName() + ".uploading");
+        try {
+            Files.copy(content, partial, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
     public InputStream open(String key) throws IOException {
         Path file = resolve(key);
         if (!Files.isRegularFile(file)) {

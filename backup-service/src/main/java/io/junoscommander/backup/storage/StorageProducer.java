@@ -1,15 +1,43 @@
 package io.junoscommander.backup.storage;
 
 import io.junoscommander.backup.config.BackupConfig;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import org.jboss.logging.Logger;
 
-/** The one storage this replica writes to: the directory unless an S3 bucket is configured. */
+/**
+ * The one storage this replica writes to: the S3 bucket when {@code BACKUP_S3_BUCKET} is set, else the directory; wrapped
+ * in {@link EncryptedStorage} when {@code BACKUP_ENCRYPTION_KEY} is set. Built at startup, so a malformed key or endpoint
+ * stops the service with a message saying what to fix.
+ */
 public class StorageProducer {
+
+    private static final Logger LOG = Logger.getLogger(StorageProducer.class);
 
     @Produces
     @ApplicationScoped
     BackupStorage storage(BackupConfig config) {
-        return new DirectoryStorage(config.dir());
+        return create(config);
+    }
+
+    void close(@Disposes BackupStorage storage) throws Exception {
+        if (storage instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
+    void announce(@Observes StartupEvent event, BackupStorage storage) {
+        LOG.infof("backups are stored in %s", storage.describe());
+    }
+
+    static BackupStorage create(BackupConfig config) {
+        // parse the key first: a bad key must stop the service before anything is written unencrypted
+        EncryptionKey key = config.encryptionKey().filter(k -> !k.isBlank()).map(EncryptionKey::parse).orElse(null);
+        boolean s3 = config.s3().bucket().filter(b -> !b.isBlank()).isPresent();
+        BackupStorage target = s3 ? S3Storage.create(config.s3()) : new DirectoryStorage(config.dir());
+        return key == null ? target : new EncryptedStorage(target, key);
     }
 }

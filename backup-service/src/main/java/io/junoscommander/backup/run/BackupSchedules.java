@@ -41,7 +41,7 @@ public class BackupSchedules {
         wanted.put(BackupKind.CLEANUP, schedule.cleanup());
         wanted.put(BackupKind.DEVICE_CONFIGS, schedule.devices());
         wanted.put(BackupKind.RESTORE_DRILL, schedule.drill());
-        wanted.forEach((kind, cron) -> cron.filter(expression -> !expression.isBlank() && !"off".equalsIgnoreCase(expression.strip())).ifPresent(expression -> {
+        wanted.forEach((kind, cron) -> cron.filter(BackupSchedules::isOn).ifPresent(expression -> {
             if (!runner.supports(kind)) {
                 LOG.warnf("no %s backups in this build; its schedule '%s' is ignored", kind.wireName(), expression);
                 return;
@@ -54,5 +54,9 @@ public class BackupSchedules {
             }
             LOG.infof("%s backups on schedule '%s' (UTC)", kind.wireName(), expression);
         }));
+    }
+
+    private static boolean isOn(String expression) {
+        return !expression.isBlank() && !"off".equalsIgnoreCase(expression.strip());
     }
 }

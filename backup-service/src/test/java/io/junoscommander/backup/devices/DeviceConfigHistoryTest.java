@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * through PgBouncer and Redis behind Sentinel. The tests build on each other (one fleet, one history), so they run in order.
  */
 @QuarkusTest
-@QuarkusTestResource(DeviceFleet.class)
+@QuarkusTestResource(value = DeviceFleet.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeviceConfigHistoryTest {
 

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junoscommander.infra.InfraHarness;
-import io.junoscommander.infra.InfraSettings;
 import io.junoscommander.infra.testing.InternalTokens;
 import io.junoscommander.infra.testing.SharedInfra;
 import io.restassured.path.json.JsonPath;
@@ -27,8 +26,7 @@ public final class RedisBackups {
      * runs those first), and starts one only when it is alone.
      */
     public static synchronized InfraHarness infra() {
-        return InfraHarness.attach(InfraSettings.TEST_ROOT.resolve("tests-" + ProcessHandle.current().pid()))
-                .orElseGet(SharedInfra::harness);
+        return SharedInfra.harness();
     }
 
     public static int masterPort() {

@@ -11,7 +11,9 @@ import io.junoscommander.backup.storage.BackupStorage;
 import io.junoscommander.backup.storage.EncryptedStorage;
 import io.junoscommander.backup.storage.EncryptionKey;
 import io.junoscommander.backup.storage.S3Storage;
+import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.infra.testing.InternalTokens;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -40,6 +42,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 @QuarkusTest
 @TestProfile(EncryptedS3Profile.class)
+@QuarkusTestResource(InfraTestResource.class)
 class EncryptedS3BackupTest {
 
     private static final Logger LOG = Logger.getLogger(EncryptedS3BackupTest.class);

@@ -4,7 +4,6 @@ import io.junoscommander.infra.S3Server;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,17 +15,6 @@ public class EncryptedS3Profile implements QuarkusTestProfile {
 
     static final String BUCKET = "jc-backups-test";
     static final String PREFIX = "cluster-a";
-
-    /** Not the module's global InfraTestResource: in this profile's class loader it would start a second harness. */
-    @Override
-    public boolean disableGlobalTestResources() {
-        return true;
-    }
-
-    @Override
-    public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(AttachedInfraTestResource.class));
-    }
 
     @Override
     public Map<String, String> getConfigOverrides() {

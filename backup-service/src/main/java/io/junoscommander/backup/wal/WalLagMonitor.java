@@ -89,14 +89,25 @@ public class WalLagMonitor {
         if (position == null) {
             return Double.NaN;
         }
-        Long bytes = position.streaming() ? (wal.synchronous() ? position.flushLagBytes() : position.lagBytes()) : position.slotLagBytes();
+        Long bytes = position.streaming() ? (wal.synchronous() ? position.flushLagBytes() : position.lagBytes()) : null;
+        if (bytes == null) {
+            // not streaming, or a backup role without pg_monitor (the WAL sender's positions are hidden then): what the slot
+            // still holds back, which trails by up to a segment in asynchronous mode
+            bytes = position.slotLagBytes();
+        }
         return bytes == null ? Double.NaN : Math.max(0, bytes);
     }
 
-    /** Seconds the newest WAL takes to reach the receiver; 0 when it has caught up, NaN while it does not stream. */
+    /**
+     * Seconds the newest WAL takes to reach the receiver; 0 when it has caught up, NaN while it does not stream or when the
+     * backup role may not see the WAL sender's lag (it needs {@code pg_monitor}).
+     */
     public double lagSeconds() {
         ReplicationServer.ReceiverPosition position = snapshot.position();
         if (position == null || !position.streaming()) {
+            return Double.NaN;
+        }
+        if (position.writeLsn() == null) {
             return Double.NaN;
         }
         Double seconds = wal.synchronous() ? position.flushLagSeconds() : position.writeLagSeconds();

@@ -274,7 +274,8 @@ public class WalReceiver {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(source.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 lastOutput = line;
-                LOG.infof("pg_receivewal: %s", line);
+                // its lines start with "pg_receivewal:" already; they never hold the password (it is in the environment)
+                LOG.info(line);
             }
         } catch (IOException e) {
             // the process ended

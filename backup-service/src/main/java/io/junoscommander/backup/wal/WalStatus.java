@@ -27,8 +27,11 @@ public class WalStatus {
     }
 
     public Uni<WalStatusView> current() {
-        Uni<Optional<ReceiverLease.Holder>> holder = lease.holder(wal.slot()).ifNoItem().after(TIMEOUT).fail();
-        Uni<Optional<ArchivedFile>> newest = archive.newestSegment().ifNoItem().after(TIMEOUT).fail();
+        // the database may be away (a restart, a failover): the answer then says what this replica knows
+        Uni<Optional<ReceiverLease.Holder>> holder = lease.holder(wal.slot()).ifNoItem().after(TIMEOUT).fail().onFailure()
+                .recoverWithItem(Optional.empty());
+        Uni<Optional<ArchivedFile>> newest = archive.newestSegment().ifNoItem().after(TIMEOUT).fail().onFailure()
+                .recoverWithItem(Optional.empty());
         return Uni.combine().all().unis(holder, newest).asTuple().map(found -> view(found.getItem1(), found.getItem2()));
     }
 

@@ -4,11 +4,13 @@ import io.junoscommander.support.config.ServiceIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Which replica runs the WAL receiver of a slot: a row with an owner and an expiry, renewed by its owner and taken over by
@@ -43,18 +45,29 @@ public class ReceiverLease {
      * this replica holds it for {@code leaseTime} from now.
      */
     public boolean acquireOrRenew(String slot, Duration leaseTime) {
-        return database.preparedQuery("INSERT INTO " + table + " AS lease (slot, owner, acquired_at, expires_at)"
+        return withoutStandbyWait(database, connection -> connection.preparedQuery("INSERT INTO " + table
+                + " AS lease (slot, owner, acquired_at, expires_at)"
                 + " VALUES ($1, $2, now(), now() + $3 * interval '1 millisecond')"
                 + " ON CONFLICT (slot) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at,"
                 + " acquired_at = CASE WHEN lease.owner = EXCLUDED.owner THEN lease.acquired_at ELSE now() END"
                 + " WHERE lease.owner = EXCLUDED.owner OR lease.expires_at < now() RETURNING owner")
-                .execute(Tuple.of(slot, owner, leaseTime.toMillis())).await().atMost(TIMEOUT).iterator().hasNext();
+                .execute(Tuple.of(slot, owner, leaseTime.toMillis()))).await().atMost(TIMEOUT).iterator().hasNext();
     }
 
     /** Hands the lease back (on shutdown), so another replica takes over at once instead of after the expiry. */
     public void release(String slot) {
-        database.preparedQuery("DELETE FROM " + table + " WHERE slot = $1 AND owner = $2").execute(Tuple.of(slot, owner)).await()
-                .atMost(TIMEOUT);
+        withoutStandbyWait(database, connection -> connection.preparedQuery("DELETE FROM " + table + " WHERE slot = $1 AND owner = $2")
+                .execute(Tuple.of(slot, owner))).await().atMost(TIMEOUT);
+    }
+
+    /**
+     * Runs {@code work} in a transaction whose commit does not wait for synchronous standbys. In synchronous mode the
+     * receiver is the standby every commit waits for; its own lease and archive rows must not wait for it, or a stopped
+     * receiver could never be started again.
+     */
+    static <T> Uni<T> withoutStandbyWait(Pool database, Function<SqlConnection, Uni<T>> work) {
+        return database.withTransaction(connection -> connection.query("SET LOCAL synchronous_commit = local").execute()
+                .chain(() -> work.apply(connection)));
     }
 
     public Uni<Optional<Holder>> holder(String slot) {

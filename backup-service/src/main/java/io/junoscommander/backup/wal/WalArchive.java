@@ -59,12 +59,13 @@ public class WalArchive {
         String sha256 = BackupJob.sha256(file);
         storage.put(key(name), file);
         Long number = WalNames.isSegment(name) ? WalNames.number(name, size) : null;
-        database.preparedQuery("INSERT INTO " + table + " (name, timeline, segment_number, size_bytes, sha256, storage_key,"
-                + " archived_at, archived_by) VALUES ($1, $2, $3, $4, $5, $6, now(), $7) ON CONFLICT (name) DO UPDATE SET"
+        ReceiverLease.withoutStandbyWait(database, connection -> connection.preparedQuery("INSERT INTO " + table
+                + " (name, timeline, segment_number, size_bytes, sha256, storage_key, archived_at, archived_by)"
+                + " VALUES ($1, $2, $3, $4, $5, $6, now(), $7) ON CONFLICT (name) DO UPDATE SET"
                 + " size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, archived_at = EXCLUDED.archived_at,"
                 + " archived_by = EXCLUDED.archived_by")
                 .execute(Tuple.tuple().addValue(name).addValue(WalNames.timeline(name)).addValue(number).addValue(size).addValue(sha256)
-                        .addValue(key(name)).addValue(instanceId))
+                        .addValue(key(name)).addValue(instanceId)))
                 .await().atMost(TIMEOUT);
         return new ArchivedFile(name, WalNames.timeline(name), number, size, sha256, key(name), OffsetDateTime.now(), instanceId);
     }

@@ -156,7 +156,8 @@ public class WalReceiver {
                     leaseErrorLogged = false;
                 } catch (RuntimeException e) {
                     if (!leaseErrorLogged) {
-                        LOG.warnf("cannot renew the WAL receiver lease: %s", e.getMessage());
+                        LOG.warnf("cannot renew the WAL receiver lease: %s", e.getMessage() == null ? e.getClass().getSimpleName()
+                                : e.getMessage());
                         leaseErrorLogged = true;
                     }
                 }

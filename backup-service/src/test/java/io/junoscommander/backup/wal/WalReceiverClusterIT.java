@@ -1,0 +1,174 @@
+package io.junoscommander.backup.wal;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.junoscommander.infra.InfraHarness;
+import io.junoscommander.infra.testing.InternalTokens;
+import io.junoscommander.infra.testing.SharedInfra;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two replicas of the packaged service, each its own JVM, sharing one backup directory (a PVC): exactly one runs the WAL
+ * receiver, and when it is killed with SIGKILL (no hand-back) the other takes over once the lease expired.
+ */
+class WalReceiverClusterIT {
+
+    private static final String SLOT = "jc_backup_wal_it";
+    private static final Duration LEASE = Duration.ofSeconds(6);
+    private static final Map<String, Process> REPLICAS = new LinkedHashMap<>();
+    private static final Map<String, String> URLS = new HashMap<>();
+
+    @BeforeAll
+    static void startTwoReplicas() throws Exception {
+        InfraHarness harness = SharedInfra.harness();
+        harness.queryAsSuperuser("GRANT pg_monitor TO " + InfraHarness.BACKUP_USER);
+        Path root = Files.createTempDirectory("jc-wal-cluster");
+        Path logs = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "cluster-logs"));
+        Map<String, String> env = new HashMap<>(harness.serviceEnvironment());
+        env.putAll(InternalTokens.configuration());
+        env.put("HTTP_HOST", "127.0.0.1");
+        env.put("LOG_FORMAT", "console");
+        env.put("SHUTDOWN_DELAY", "0s");
+        env.put("BACKUP_DIR", root.resolve("store").toString());
+        env.put("BACKUP_WORK_DIR", root.resolve("work").toString());
+        env.put("BACKUP_WAL_SLOT", SLOT);
+        env.put("BACKUP_WAL_APPLICATION_NAME", SLOT);
+        env.put("BACKUP_WAL_LEASE_TIME", LEASE.toSeconds() + "s");
+        env.put("BACKUP_WAL_LEASE_RENEWAL", "1s");
+        for (String name : new String[] {"backup-a", "backup-b"}) {
+            int port = freePort();
+            Map<String, String> own = new HashMap<>(env);
+            own.put("HTTP_PORT", Integer.toString(port));
+            own.put("INSTANCE_ID", name);
+            ProcessBuilder builder = new ProcessBuilder("java", "-Xmx384m", "-jar", Path.of(System.getProperty("user.dir"), "target",
+                    "quarkus-app", "quarkus-run.jar").toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
+            builder.environment().putAll(own);
+            REPLICAS.put(name, builder.start());
+            URLS.put(name, "http://127.0.0.1:" + port);
+        }
+        URLS.values().forEach(WalReceiverClusterIT::awaitReady);
+    }
+
+    @AfterAll
+    static void stopReplicas() throws InterruptedException {
+        for (Process process : REPLICAS.values()) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    @Test
+    void exactlyOneReceiverRunsAndTheOtherReplicaTakesOverWhenItsHolderIsKilled() throws Exception {
+        String holder = awaitHolder(Duration.ofSeconds(60));
+        // sampled for a while: never two streams on the slot, never two replicas that think they hold it
+        for (int i = 0; i < 20; i++) {
+            assertThat(streams()).isEqualTo(1);
+            assertThat(status("backup-a").getBoolean("heldByThisReplica") ^ status("backup-b").getBoolean("heldByThisReplica")).isTrue();
+            Thread.sleep(250);
+        }
+        assertThat(status("backup-a").getString("holder")).isEqualTo(holder).isEqualTo(status("backup-b").getString("holder"));
+        String other = holder.equals("backup-a") ? "backup-b" : "backup-a";
+
+        long killedAt = System.nanoTime();
+        REPLICAS.get(holder).destroyForcibly().waitFor();
+        long deadline = killedAt + LEASE.plusSeconds(20).toNanos();
+        while (!(status(other).getBoolean("heldByThisReplica") && status(other).getBoolean("running") && streams() == 1
+                && other.equals(streamOwner()))) {
+            assertThat(System.nanoTime()).as("takeover within the lease time").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.printf("WAL receiver taken over by %s %d ms after %s was killed (lease %d s)%n", other, takeoverMs, holder,
+                LEASE.toSeconds());
+        assertThat(takeoverMs).isLessThan(LEASE.plusSeconds(10).toMillis());
+        for (int i = 0; i < 8; i++) {
+            assertThat(streams()).isEqualTo(1);
+            Thread.sleep(250);
+        }
+
+        // a graceful stop hands the lease back at once
+        REPLICAS.get(other).destroy();
+        REPLICAS.get(other).waitFor();
+        assertThat(SharedInfra.harness().queryAsSuperuser("SELECT count(*) AS n FROM backup.wal_receiver_lease WHERE slot = '" + SLOT
+                + "'")).containsExactly(Map.of("n", "0"));
+    }
+
+    private static String awaitHolder(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath a = status("backup-a");
+            if (a.getBoolean("running") && a.getString("holder") != null) {
+                return a.getString("holder");
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no replica runs the WAL receiver");
+    }
+
+    /** WAL senders streaming the test slot right now. */
+    private static int streams() {
+        return Integer.parseInt(SharedInfra.harness().queryAsSuperuser("SELECT count(*) AS n FROM pg_stat_replication WHERE"
+                + " application_name = '" + SLOT + "'").get(0).get("n"));
+    }
+
+    /** The instance whose lease row is current (what the database, not a replica, says). */
+    private static String streamOwner() {
+        var rows = SharedInfra.harness().queryAsSuperuser("SELECT owner FROM backup.wal_receiver_lease WHERE slot = '" + SLOT
+                + "' AND expires_at > now()");
+        return rows.isEmpty() ? null : rows.get(0).get("owner");
+    }
+
+    private static JsonPath status(String replica) {
+        return given().baseUri(URLS.get(replica)).header("Authorization", InternalTokens.bearer("it-viewer", "viewer")).when()
+                .get("/api/v1/backups/wal").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static void awaitReady(String baseUrl) {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError(baseUrl + " not ready within 90 s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

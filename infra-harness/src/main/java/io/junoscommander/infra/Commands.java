@@ -6,14 +6,20 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the harness's external commands: short ones to completion, servers detached in their own session. */
-final class Commands {
+/**
+ * Runs the harness's external commands: short ones to completion, servers detached in their own session. Public so tests
+ * that drive PostgreSQL tools themselves (a scratch instance restored from a backup, {@code pg_ctl}) run them the same way:
+ * PostgreSQL refuses to run as root, so {@link #asPostgresUser} and {@link #directoryForPostgres} make a command and a folder
+ * fit for the {@code postgres} user when the tests run as root.
+ */
+public final class Commands {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
@@ -26,21 +32,22 @@ final class Commands {
     private Commands() {
     }
 
-    /** The output of a finished command. */
-    record Result(int exitCode, String output) {
-        boolean ok() {
+    /** The output of a finished command: its exit code and standard output and error, interleaved. */
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
             return exitCode == 0;
         }
     }
 
-    static boolean runningAsRoot() {
+    /** Whether this JVM runs as root (then PostgreSQL's commands must go through {@link #asPostgresUser}). */
+    public static boolean runningAsRoot() {
         return ROOT;
     }
 
     /**
      * PostgreSQL and PgBouncer refuse to run as root; as root we become the {@code postgres} user the Debian package creates.
      */
-    static List<String> asPostgresUser(List<String> command) {
+    public static List<String> asPostgresUser(List<String> command) {
         if (!ROOT) {
             return command;
         }
@@ -53,7 +60,11 @@ final class Commands {
         return wrapped;
     }
 
-    static Result run(List<String> command, Map<String, String> environment, String input, Duration timeout) {
+    /**
+     * Runs {@code command} to completion from "/", with {@code environment} added to this JVM's and {@code input} (or nothing)
+     * on its standard input; killed and reported after {@code timeout}.
+     */
+    public static Result run(List<String> command, Map<String, String> environment, String input, Duration timeout) {
         Path output = null;
         try {
             output = Files.createTempFile("jc-infra-cmd", ".out");
@@ -90,16 +101,34 @@ final class Commands {
         }
     }
 
-    static Result run(List<String> command, Duration timeout) {
+    public static Result run(List<String> command, Duration timeout) {
         return run(command, Map.of(), null, timeout);
     }
 
-    static Result runOrFail(List<String> command, Map<String, String> environment, String input, Duration timeout) {
+    /** Like {@link #run}, but a non-zero exit code throws with the command's output in the message. */
+    public static Result runOrFail(List<String> command, Map<String, String> environment, String input, Duration timeout) {
         Result result = run(command, environment, input, timeout);
         if (!result.ok()) {
             throw new IllegalStateException(command.get(0) + " failed (exit " + result.exitCode() + "): " + result.output().strip());
         }
         return result;
+    }
+
+    /**
+     * Creates {@code dir} (and its parents) with mode 700 and, when running as root, hands it to the {@code postgres} user, so
+     * {@code initdb}, {@code pg_ctl} or {@code pg_basebackup} run through {@link #asPostgresUser} can write there. Its
+     * parents must be traversable by that user (the harness keeps its folders under {@code /tmp/jc-infra}).
+     */
+    public static void directoryForPostgres(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        if (ROOT) {
+            runOrFail(List.of("chown", "-R", "postgres:postgres", dir.toString()), Map.of(), null, Duration.ofSeconds(60));
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +35,11 @@ public final class InfraHarness implements AutoCloseable {
     private static final String STATE_FILE = "harness.properties";
     private static final String OWNER_FILE = "owner.pid";
     private static final String PGBOUNCER_ADMIN = "jcadmin";
+    /** The role a backup service logs in as: replication protocol (base backups, WAL streaming, slots) and read-all for dumps. */
+    public static final String BACKUP_USER = "jc_backup";
+    private static final String BACKUP_PASSWORD_KEY = "backup-db-password";
+    private static final String BACKUP_CONFIG = "max_wal_senders = 10\nmax_replication_slots = 10\n";
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     private final InfraSettings settings;
     private final Properties state;
@@ -98,11 +105,36 @@ public final class InfraHarness implements AutoCloseable {
         env.put("REDIS_SENTINEL_NODES",
                 String.join(",", settings.ports().sentinels().stream().map(port -> "127.0.0.1:" + port).toList()));
         env.put("REDIS_SENTINEL_MASTER", settings.masterName());
+        // the backup service talks to PostgreSQL itself (replication protocol, pg_dump), never through PgBouncer
+        env.put("BACKUP_DB_HOST", "127.0.0.1");
+        env.put("BACKUP_DB_PORT", Integer.toString(settings.ports().postgres()));
+        env.put("BACKUP_DB_USER", BACKUP_USER);
+        env.put("BACKUP_DB_PASSWORD", backupDbPassword());
         return env;
     }
 
     public String dbPassword() {
         return state.getProperty("db-password");
+    }
+
+    /** The password of {@link #BACKUP_USER}, generated once and kept in the harness's state file. */
+    public String backupDbPassword() {
+        return state.getProperty(BACKUP_PASSWORD_KEY);
+    }
+
+    /** PostgreSQL's own port (not PgBouncer's): the one backups and migrations use. */
+    public int postgresPort() {
+        return settings.ports().postgres();
+    }
+
+    /**
+     * Debian's versioned PostgreSQL folder of server binaries, e.g. {@code /usr/lib/postgresql/15/bin}: {@code pg_ctl},
+     * {@code postgres}, {@code initdb}, {@code pg_basebackup}, {@code pg_receivewal}, {@code pg_verifybackup}, {@code pg_dump},
+     * {@code pg_restore}. The server ones must run as the {@code postgres} user when tests run as root
+     * ({@link Commands#asPostgresUser}).
+     */
+    public static Path postgresBinDir() {
+        return DebianBinaries.postgres("pg_ctl").getParent();
     }
 
     // ---------------------------------------------------------------------------------------------------------- lifecycle
@@ -153,7 +185,12 @@ public final class InfraHarness implements AutoCloseable {
 
     // --------------------------------------------------------------------------------------------------------- PostgreSQL
 
-    private void startPostgres() {
+    /**
+     * Starts PostgreSQL unless it runs, and makes sure the backup role and its {@code pg_hba.conf} lines exist. Also the way
+     * back after {@link #killPostgres()}: {@code pg_ctl start} finds the stale {@code postmaster.pid} of the dead postmaster,
+     * starts anyway and the server replays its WAL (crash recovery) before it accepts connections.
+     */
+    public void startPostgres() {
         Path dir = settings.postgresDir();
         Path data = dir.resolve("data");
         boolean fresh = !Files.exists(data.resolve("PG_VERSION"));
@@ -163,8 +200,15 @@ public final class InfraHarness implements AutoCloseable {
                     "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C")), Map.of(), null,
                     COMMAND_TIMEOUT);
             appendPostgresConfig(data.resolve("postgresql.conf"));
+        } else {
+            appendBackupConfigIfMissing(data.resolve("postgresql.conf"));
         }
+        boolean hbaChanged = allowBackupUserInPgHba(data.resolve("pg_hba.conf"));
         if (postgresPid().map(InfraHarness::isAlive).orElse(false)) {
+            if (hbaChanged) {
+                psqlAsSuperuser("postgres", "SELECT pg_reload_conf();");
+            }
+            ensureBackupRole();
             return;
         }
         Commands.runOrFail(Commands.asPostgresUser(List.of(DebianBinaries.postgres("pg_ctl").toString(), "-D", data.toString(), "-l",
@@ -174,6 +218,109 @@ public final class InfraHarness implements AutoCloseable {
             psqlAsSuperuser("postgres", "CREATE ROLE \"" + settings.user() + "\" LOGIN PASSWORD '" + password + "';\n"
                     + "CREATE DATABASE \"" + settings.database() + "\" OWNER \"" + settings.user() + "\";\n");
         }
+        ensureBackupRole();
+    }
+
+    /**
+     * The backup role, created when missing and given the harness's password every time (the local stack keeps its data
+     * directory between runs, and a state file may have been recreated). {@code pg_read_all_data} lets {@code pg_dump} read
+     * every schema; REPLICATION covers base backups, WAL streaming and creating or dropping replication slots. Settings that
+     * need ALTER SYSTEM (e.g. {@code synchronous_standby_names}) go through {@link #setPostgresParameter} instead.
+     */
+    private void ensureBackupRole() {
+        String password = backupDbPassword().replace("'", "''");
+        psqlAsSuperuser("postgres", """
+                DO $$
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%1$s') THEN
+                        CREATE ROLE %1$s LOGIN REPLICATION;
+                    END IF;
+                END
+                $$;
+                ALTER ROLE %1$s WITH LOGIN REPLICATION PASSWORD '%2$s';
+                GRANT pg_read_all_data TO %1$s;
+                """.formatted(BACKUP_USER, password));
+    }
+
+    /**
+     * Debian's {@code initdb --auth-host=scram-sha-256} already writes {@code host all all 127.0.0.1/32} and {@code host
+     * replication all 127.0.0.1/32} lines; a line for the backup user is added only where no line covers it. Returns whether
+     * the file changed (a running server then needs a reload).
+     */
+    private boolean allowBackupUserInPgHba(Path hba) {
+        List<String[]> rules;
+        try {
+            rules = Files.readAllLines(hba, StandardCharsets.UTF_8).stream().map(line -> line.replaceFirst("#.*", "").strip())
+                    .filter(line -> !line.isEmpty()).map(line -> line.split("\\s+")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + hba, e);
+        }
+        StringBuilder missing = new StringBuilder();
+        for (String database : List.of("replication", "all")) {
+            boolean covered = rules.stream().anyMatch(rule -> rule.length >= 5 && "host".equals(rule[0])
+                    && List.of(rule[1].split(",")).contains(database)
+                    && (List.of(rule[2].split(",")).contains(BACKUP_USER) || "all".equals(rule[2])) && "127.0.0.1/32".equals(rule[3]));
+            if (!covered) {
+                missing.append("host ").append(database).append(' ').append(BACKUP_USER).append(" 127.0.0.1/32 scram-sha-256\n");
+            }
+        }
+        if (missing.isEmpty()) {
+            return false;
+        }
+        appendAsPostgresUser(hba, "# backups (JunosCommander infrastructure harness)\n" + missing);
+        return true;
+    }
+
+    /**
+     * Data directories created before backups were supported (the local stack keeps its own) get the replication settings
+     * appended; later lines win in {@code postgresql.conf}, and they take effect at the next start.
+     */
+    private void appendBackupConfigIfMissing(Path conf) {
+        boolean present;
+        try {
+            present = Files.readAllLines(conf, StandardCharsets.UTF_8).stream()
+                    .anyMatch(line -> line.strip().startsWith("max_replication_slots"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + conf, e);
+        }
+        if (!present) {
+            appendAsPostgresUser(conf, "\n# backups (JunosCommander infrastructure harness)\n" + BACKUP_CONFIG);
+        }
+    }
+
+    /**
+     * {@code kill -9} of the postmaster, as a crash would do it; returns once the postmaster and every child it had are gone,
+     * so {@link #startPostgres()} can start it again (with crash recovery).
+     */
+    public void killPostgres() {
+        long pid = postgresPid().filter(InfraHarness::isAlive).orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("PostgreSQL is not running"));
+        List<ProcessHandle> children = postmaster.descendants().toList();
+        postmaster.destroyForcibly();
+        awaitExit(pid);
+        // backends and auxiliary processes notice the postmaster's death and leave by themselves; stragglers are killed
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (children.stream().anyMatch(ProcessHandle::isAlive)) {
+            if (System.nanoTime() > deadline) {
+                children.forEach(ProcessHandle::destroyForcibly);
+            }
+            sleep(50);
+        }
+    }
+
+    /**
+     * {@code ALTER SYSTEM SET name = 'value'} as the superuser, then {@code pg_reload_conf()}; {@code value == null} means
+     * {@code ALTER SYSTEM RESET name}. The setting lands in {@code postgresql.auto.conf} and outlives restarts: reset what a
+     * test set (a {@code synchronous_standby_names} left behind makes every later commit wait). Parameters that need a
+     * restart take effect at the next {@link #startPostgres()} after a stop.
+     */
+    public void setPostgresParameter(String name, String value) {
+        if (name == null || !PARAMETER_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a PostgreSQL parameter name: " + name);
+        }
+        String change = value == null ? "ALTER SYSTEM RESET " + name + ";\n"
+                : "ALTER SYSTEM SET " + name + " = '" + value.replace("'", "''") + "';\n";
+        psqlAsSuperuser("postgres", change + "SELECT pg_reload_conf();\n");
     }
 
     private void appendPostgresConfig(Path conf) {
@@ -183,9 +330,9 @@ public final class InfraHarness implements AutoCloseable {
         extra.append("unix_socket_directories = '").append(settings.postgresDir()).append("'\n");
         extra.append("max_connections = 200\n");
         extra.append("shared_buffers = 64MB\n");
-        // replica level so base backups and WAL archiving can work against this server
+        // replica level, WAL senders and slots so base backups, pg_receivewal on a slot and WAL archiving work against this server
         extra.append("wal_level = replica\n");
-        extra.append("max_wal_senders = 5\n");
+        extra.append(BACKUP_CONFIG);
         extra.append("password_encryption = scram-sha-256\n");
         if (!settings.durable()) {
             // tests throw the data away; skipping fsync keeps a 2-core machine responsive
@@ -396,12 +543,17 @@ public final class InfraHarness implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------------------ helpers
 
-    private static Properties loadOrCreateState(InfraSettings settings) {
+    static Properties loadOrCreateState(InfraSettings settings) {
         Path stateFile = settings.directory().resolve(STATE_FILE);
         if (Files.exists(stateFile)) {
             Properties existing = readProperties(stateFile);
             if (!InfraPorts.load(existing).equals(settings.ports())) {
                 throw new IllegalStateException(settings.directory() + " was created with other ports; stop it and remove it first");
+            }
+            if (existing.getProperty(BACKUP_PASSWORD_KEY) == null) {
+                // state files written before the backup role existed
+                existing.setProperty(BACKUP_PASSWORD_KEY, randomSecret());
+                writeState(stateFile, existing);
             }
             return existing;
         }
@@ -415,18 +567,31 @@ public final class InfraHarness implements AutoCloseable {
         state.setProperty("durable", Boolean.toString(settings.durable()));
         state.setProperty("db-password", randomSecret());
         state.setProperty("pgbouncer-admin-password", randomSecret());
+        state.setProperty(BACKUP_PASSWORD_KEY, randomSecret());
         try {
             Files.createDirectories(settings.directory());
             // other users must traverse to the PostgreSQL folder; the secrets themselves stay private
             Files.setPosixFilePermissions(settings.directory(), PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.createFile(stateFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (Writer out = Files.newBufferedWriter(stateFile, StandardCharsets.UTF_8)) {
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + settings.directory(), e);
+        }
+        writeState(stateFile, state);
+        return state;
+    }
+
+    /** Writes the state file through a private temporary file, so neither a reader nor a crash sees half of it. */
+    private static void writeState(Path stateFile, Properties state) {
+        Path temporary = stateFile.resolveSibling(STATE_FILE + ".tmp");
+        try {
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
                 state.store(out, "JunosCommander infrastructure harness: ports and generated secrets");
             }
+            Files.move(temporary, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + stateFile, e);
         }
-        return state;
     }
 
     private static String randomSecret() {
@@ -498,15 +663,7 @@ public final class InfraHarness implements AutoCloseable {
     }
 
     private static void createOwnedByPostgres(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
-        if (Commands.runningAsRoot()) {
-            Commands.runOrFail(List.of("chown", "-R", "postgres:postgres", dir.toString()), Map.of(), null, COMMAND_TIMEOUT);
-        }
+        Commands.directoryForPostgres(dir);
     }
 
     private static void writeAsPostgresUser(Path file, String content) {

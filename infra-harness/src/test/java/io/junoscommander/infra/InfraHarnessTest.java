@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class InfraHarnessTest {
@@ -36,16 +38,43 @@ class InfraHarnessTest {
             Map<String, String> env = harness.serviceEnvironment();
             assertThat(env).containsEntry("DB_PORT", Integer.toString(settings.ports().pgBouncer()))
                     .containsEntry("DB_MIGRATION_PORT", Integer.toString(settings.ports().postgres()))
-                    .containsEntry("REDIS_SENTINEL_MASTER", settings.masterName()).containsKey("DB_PASSWORD");
+                    .containsEntry("REDIS_SENTINEL_MASTER", settings.masterName()).containsKey("DB_PASSWORD")
+                    .containsEntry("BACKUP_DB_PORT", Integer.toString(settings.ports().postgres()))
+                    .containsEntry("BACKUP_DB_USER", "jc_backup").containsKey("BACKUP_DB_PASSWORD");
 
             // starting again on the same directory leaves the running servers alone and keeps the secrets
             InfraHarness again = InfraHarness.start(settings);
             assertThat(again.dbPassword()).isEqualTo(harness.dbPassword());
+            assertThat(again.backupDbPassword()).isEqualTo(harness.backupDbPassword());
             assertThat(again.status()).isEqualTo(harness.status());
         }
         InfraHarness stopped = InfraHarness.attach(settings.directory()).orElseThrow();
         assertThat(stopped.status()).allSatisfy(line -> assertThat(line).endsWith("stopped"));
         deleteQuietly(settings);
+    }
+
+    @Test
+    void stateFileWrittenBeforeBackupsGetsABackupPasswordOnce() throws Exception {
+        InfraSettings settings = InfraSettings.forTests("state-test");
+        Properties old = new Properties();
+        settings.ports().store(old);
+        old.setProperty("db-password", "kept");
+        Files.createDirectories(settings.directory());
+        try (var out = Files.newBufferedWriter(settings.directory().resolve("harness.properties"))) {
+            old.store(out, null);
+        }
+        try {
+            Properties upgraded = InfraHarness.loadOrCreateState(settings);
+            assertThat(upgraded.getProperty("db-password")).isEqualTo("kept");
+            assertThat(upgraded.getProperty("backup-db-password")).matches("[0-9a-f]{36}");
+            // stored, so the next start and attach see the same password
+            assertThat(InfraHarness.loadOrCreateState(settings).getProperty("backup-db-password"))
+                    .isEqualTo(upgraded.getProperty("backup-db-password"));
+            assertThat(Files.getPosixFilePermissions(settings.directory().resolve("harness.properties")))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        } finally {
+            deleteQuietly(settings);
+        }
     }
 
     @Test

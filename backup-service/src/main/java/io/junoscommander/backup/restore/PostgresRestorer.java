@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -98,8 +99,10 @@ public final class PostgresRestorer {
             server.awaitRecoveryFinished(superuser, options.recoveryTimeout());
             // recovery is over: the staged WAL is no longer read
             ScratchServer.deleteTree(walDir);
-            String lastCommit = server.query(superuser, "postgres", "SELECT coalesce(pg_last_xact_replay_timestamp()::text, '')").get(0)
+            // psql prints nothing for an empty string, so "none" stands for "no commit replayed"
+            String replayed = server.query(superuser, "postgres", "SELECT coalesce(pg_last_xact_replay_timestamp()::text, 'none')").get(0)
                     .get(0);
+            String lastCommit = "none".equals(replayed) ? "" : replayed;
             List<RestoreCheck> checks = check(server, backup, superuser, databaseOf(backup), null, options.requireRecordedCounts());
             progress.accept("recovery finished (last replayed commit " + (lastCommit.isEmpty() ? "none" : lastCommit) + "); "
                     + checks.stream().filter(RestoreCheck::ok).count() + "/" + checks.size() + " checks passed");
@@ -146,8 +149,9 @@ public final class PostgresRestorer {
                 createdb.add(database);
                 tools.run(createdb, Map.of(), TOOL_TIMEOUT);
                 progress.accept("restoring schema " + schema + " into database " + database + " on port " + port);
-                List<String> restore = new ArrayList<>(List.of(tools.bin("pg_restore"), "--exit-on-error", "--no-owner", "--no-privileges",
-                        "-n", schema));
+                // the dump holds this one schema (pg_dump -n); "pg_restore -n" would skip the CREATE SCHEMA itself
+                List<String> restore = new ArrayList<>(List.of(tools.bin("pg_restore"), "--exit-on-error", "--no-owner",
+                        "--no-privileges"));
                 restore.addAll(server.connection("postgres", database));
                 restore.add(dump.toString());
                 tools.run(restore, Map.of(), TOOL_TIMEOUT);
@@ -227,8 +231,20 @@ public final class PostgresRestorer {
         return dataDir.resolveSibling(dataDir.getFileName() + ".wal");
     }
 
-    /** The data directory must be new: missing, or an empty folder. Parents are created traversable (755). */
+    /**
+     * The data directory must be new: missing, or an empty folder. Parents are created traversable (755); existing ones
+     * must let the server's user through.
+     */
     static void prepareEmptyDirectory(Path dataDir) throws IOException {
+        if (PgTools.runningAsRoot()) {
+            for (Path parent = dataDir.toAbsolutePath().getParent(); parent != null; parent = parent.getParent()) {
+                if (Files.exists(parent) && !Files.getPosixFilePermissions(parent).contains(PosixFilePermission.OTHERS_EXECUTE)
+                        && !"postgres".equals(Files.getOwner(parent).getName())) {
+                    throw new IllegalArgumentException("the postgres user cannot reach " + dataDir + ": " + parent
+                            + " is not traversable by others (chmod o+x " + parent + ")");
+                }
+            }
+        }
         if (Files.exists(dataDir)) {
             try (Stream<Path> entries = Files.list(dataDir)) {
                 if (entries.findAny().isPresent()) {

@@ -6,7 +6,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -64,8 +63,9 @@ public class RestoreRun extends PanacheEntityBase {
     @Column(name = "wal_segments")
     public Integer walSegments;
 
+    /** Check name to {@code {"ok": …, "detail": …}}, in the order they ran. */
     @JdbcTypeCode(SqlTypes.JSON)
-    public List<Map<String, Object>> checks;
+    public Map<String, Object> checks;
 
     @Column(name = "requested_by")
     public String requestedBy;

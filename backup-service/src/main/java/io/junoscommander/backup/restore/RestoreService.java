@@ -145,12 +145,22 @@ public class RestoreService {
                     run.serverRunning = outcome.running();
                     run.stopCommand = outcome.stopCommand();
                     run.walSegments = outcome.walSegments();
-                    run.checks = outcome.checks().stream().map(RestoreService::checkAsMap).toList();
+                    run.checks = checksAsMap(outcome.checks());
                 }
             })));
         } catch (Exception e) {
             LOG.warnf("could not record the end of restore %s: %s", restoreId, e.getMessage());
+            if (outcome != null) {
+                // never leave the row running: record at least the status and the reason
+                finish(restoreId, RestoreRun.FAILED, null, "the outcome could not be recorded: " + e.getMessage(), startNanos);
+            }
         }
+    }
+
+    static Map<String, Object> checksAsMap(List<RestoreCheck> checks) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        checks.forEach(check -> map.put(check.name(), Map.of("ok", check.ok(), "detail", check.detail())));
+        return map;
     }
 
     static Map<String, Object> checkAsMap(RestoreCheck check) {

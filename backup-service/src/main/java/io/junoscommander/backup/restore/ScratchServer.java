@@ -58,7 +58,8 @@ public final class ScratchServer {
         if (!started.ok()) {
             String log = server.logTail();
             server.stop();
-            throw new IllegalStateException("the restored server did not start: " + log);
+            throw new IllegalStateException("the restored server did not start: " + started.tail()
+                    + (log.isBlank() ? "" : "\n" + log));
         }
         return server;
     }

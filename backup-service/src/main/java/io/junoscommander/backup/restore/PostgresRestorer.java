@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -149,6 +150,14 @@ public final class PostgresRestorer {
                 createdb.add(database);
                 tools.run(createdb, Map.of(), TOOL_TIMEOUT);
                 progress.accept("restoring schema " + schema + " into database " + database + " on port " + port);
+                // a fresh database has "public" already, and pg_dump writes no CREATE SCHEMA for it: make the schema's
+                // existence match what the dump expects
+                String listing = tools.run(List.of(tools.bin("pg_restore"), "--list", dump.toString()), Map.of(), TOOL_TIMEOUT).output();
+                boolean dumpCreatesSchema = listing.lines().anyMatch(line -> line.matches("\\d+; \\d+ \\d+ SCHEMA - "
+                        + Pattern.quote(schema) + " .*"));
+                String identifier = "\"" + schema.replace("\"", "\"\"") + "\"";
+                server.query("postgres", database, dumpCreatesSchema ? "DROP SCHEMA IF EXISTS " + identifier + " CASCADE"
+                        : "CREATE SCHEMA IF NOT EXISTS " + identifier);
                 // the dump holds this one schema (pg_dump -n); "pg_restore -n" would skip the CREATE SCHEMA itself
                 List<String> restore = new ArrayList<>(List.of(tools.bin("pg_restore"), "--exit-on-error", "--no-owner",
                         "--no-privileges"));

@@ -10,6 +10,7 @@ import io.junoscommander.backup.run.BackupRunner;
 import io.junoscommander.backup.storage.BackupStorage;
 import io.junoscommander.support.config.ServiceIdentity;
 import io.junoscommander.support.problem.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.ShutdownEvent;
@@ -44,6 +45,7 @@ public class RestoreService {
     private final BackupConfig config;
     private final Instance<WalSource> walSources;
     private final String instanceId;
+    private final MeterRegistry meters;
     private final ExecutorService workers = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "restore-worker");
         thread.setDaemon(true);
@@ -51,7 +53,8 @@ public class RestoreService {
     });
 
     RestoreService(BackupCatalog catalog, BackupStorage storage, BackupConfig config, Instance<WalSource> walSources,
-            ServiceIdentity identity) {
+            ServiceIdentity identity, MeterRegistry meters) {
+        this.meters = meters;
         this.catalog = catalog;
         this.storage = storage;
         this.config = config;
@@ -134,6 +137,7 @@ public class RestoreService {
     }
 
     private void finish(UUID restoreId, String status, RestoreOutcome outcome, String error, long startNanos) {
+        meters.timer("backup.restore.duration", "outcome", status).record(Duration.ofNanos(System.nanoTime() - startNanos));
         try {
             BackupRunner.awaitCatalog(() -> Panache.withTransaction(() -> RestoreRun.<RestoreRun>findById(restoreId).invoke(run -> {
                 run.status = status;

@@ -116,7 +116,8 @@ public final class ScratchServer {
 
     /** How an operator stops a server that was kept running. */
     public String stopCommand() {
-        return (PgTools.runningAsRoot() ? "runuser -u postgres -- " : "") + tools.bin("pg_ctl") + " -D " + dataDir + " -m fast stop";
+        return (PgTools.runningAsRoot() ? "runuser -u postgres -- " : "") + tools.bin("pg_ctl") + " -D " + dataDir
+                + " -m fast stop && rm -rf " + runDir;
     }
 
     public Path log() {

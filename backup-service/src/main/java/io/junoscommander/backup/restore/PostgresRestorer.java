@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,7 @@ import java.util.stream.Stream;
 public final class PostgresRestorer {
 
     private static final Duration TOOL_TIMEOUT = Duration.ofHours(6);
+    private static final DateTimeFormatter RECOVERY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx");
 
     private final PgTools tools;
     private final BackupStorage storage;
@@ -115,6 +118,23 @@ public final class PostgresRestorer {
                 server.stop();
             }
         }
+    }
+
+    /**
+     * For callers such as tests and the WAL engineer's point-in-time checks: restores {@code backup} into {@code dataDir}, up to
+     * {@code targetTime} (null: the latest state) with the WAL {@code wal} stages (null: the backup's own), starts it on a free
+     * port and leaves it running; the outcome's {@code port()} reaches it, {@link #stop(Path)} stops it.
+     */
+    public RestoreOutcome restoreAndStart(BackupDescriptor backup, OffsetDateTime targetTime, Path dataDir,
+            io.junoscommander.backup.postgres.WalSource wal) throws IOException {
+        return restoreFull(backup, dataDir, new RestoreOptions(targetTime, true, null, true, false, wal, Duration.ofMinutes(30)));
+    }
+
+    /** Stops a server a restore left running in {@code dataDir} and removes its private folder. */
+    public void stop(Path dataDir) {
+        tools.attempt(PgTools.asServerUser(List.of(tools.bin("pg_ctl"), "-D", dataDir.toString(), "-m", "fast", "-w", "stop")), Map.of(),
+                Duration.ofMinutes(3));
+        ScratchServer.deleteTree(ScratchServer.runDir(dataDir));
     }
 
     /**
@@ -226,8 +246,9 @@ public final class PostgresRestorer {
         StringBuilder settings = new StringBuilder("\n# added by the JunosCommander restore\n");
         settings.append("restore_command = 'cp \"").append(walDir).append("/%f\" \"%p\"'\n");
         if (options.targetTime() != null) {
-            settings.append("recovery_target_time = '").append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(options.targetTime()))
-                    .append("'\n");
+            // PostgreSQL reads "2026-12-01 02:30:00.000000+00:00", not ISO-8601's "T…Z"
+            settings.append("recovery_target_time = '").append(RECOVERY_TIME.format(options.targetTime().withOffsetSameInstant(
+                    ZoneOffset.UTC))).append("'\n");
         }
         settings.append("recovery_target_action = 'promote'\n");
         Files.writeString(dataDir.resolve("postgresql.auto.conf"), settings, StandardCharsets.UTF_8, StandardOpenOption.CREATE,

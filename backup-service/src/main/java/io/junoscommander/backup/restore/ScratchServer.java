@@ -39,7 +39,9 @@ public final class ScratchServer {
      * archive recovery: once it is consistent).
      */
     public static ScratchServer start(PgTools tools, Path dataDir, int port) throws IOException {
-        Path runDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "jc-pg-");
+        Path runDir = runDir(dataDir);
+        deleteTree(runDir);
+        Files.createDirectories(runDir);
         String hba = "# written by the JunosCommander restore: local sockets (this folder is private) are trusted\n"
                 + "local all all trust\n";
         Path original = dataDir.resolve("pg_hba.conf");
@@ -62,6 +64,18 @@ public final class ScratchServer {
                     + (log.isBlank() ? "" : "\n" + log));
         }
         return server;
+    }
+
+    /**
+     * The server's private folder: beside the data directory ({@code <data>.run}), or under the temporary folder when that
+     * path would make the socket's path longer than the 107 bytes a Unix socket address holds.
+     */
+    static Path runDir(Path dataDir) {
+        Path beside = dataDir.resolveSibling(dataDir.getFileName() + ".run");
+        if (beside.toString().length() <= 85) {
+            return beside;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "jc-pg-" + Integer.toHexString(dataDir.toString().hashCode()));
     }
 
     PgTools tools() {

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.junoscommander.backup.restore.BackupDescriptor;
+import io.junoscommander.backup.restore.PostgresRestorer;
+import io.junoscommander.backup.restore.RestoreOutcome;
+import io.junoscommander.backup.restore.StoredBackups;
+import io.junoscommander.backup.storage.DirectoryStorage;
 import io.junoscommander.infra.InfraHarness;
 import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.infra.testing.InternalTokens;
@@ -26,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -204,6 +210,41 @@ class PostgresBackupRestoreTest {
 
     @Test
     @Order(7)
+    void pointInTimeRestoreThroughThePlainJavaApiStopsAtTheTargetTime() throws Exception {
+        InfraHarness harness = SharedInfra.harness();
+        harness.queryAsSuperuser("INSERT INTO restore_probe.items SELECT n, 'before' FROM generate_series(100001, 100010) n");
+        Thread.sleep(1100);
+        OffsetDateTime target = OffsetDateTime.parse(harness.queryAsSuperuser(
+                "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS t").get(0).get("t"));
+        Thread.sleep(1100);
+        harness.queryAsSuperuser("INSERT INTO restore_probe.items SELECT n, 'after' FROM generate_series(200001, 200010) n");
+        harness.queryAsSuperuser("SELECT pg_switch_wal()");
+        // a stand-in for the WAL archive: the server's own finished segments
+        Path archive = scratchDir("wal-archive");
+        Files.createDirectories(archive);
+        Path pgWal = Path.of(harness.queryAsSuperuser("SHOW data_directory").get(0).get("data_directory"), "pg_wal");
+        try (Stream<Path> segments = Files.list(pgWal)) {
+            for (Path segment : segments.filter(p -> p.getFileName().toString().matches("[0-9A-F]{24}")).toList()) {
+                Files.copy(segment, archive.resolve(segment.getFileName()));
+            }
+        }
+        DirectoryStorage storage = new DirectoryStorage(backupDir);
+        BackupDescriptor backup = new StoredBackups(storage).find(firstFullBackup, "postgres-full").orElseThrow();
+        PostgresRestorer restorer = new PostgresRestorer(PgTools.locate(Optional.empty()), storage, scratchDir("work"),
+                line -> System.out.println("pitr: " + line));
+        Path dataDir = scratchDir("pitr");
+        RestoreOutcome outcome = restorer.restoreAndStart(backup, target, dataDir, new DirectoryWalSource(archive));
+        try {
+            assertThat(outcome.walSegments()).isPositive();
+            assertThat(psql(outcome.port(), "SELECT count(*) FILTER (WHERE note = 'before') || ' '"
+                    + " || count(*) FILTER (WHERE note = 'after') FROM restore_probe.items")).isEqualTo("10 0");
+        } finally {
+            restorer.stop(dataDir);
+        }
+    }
+
+    @Test
+    @Order(8)
     void reVerificationFindsACorruptedFileAndTheRunIsNoLongerVerified() throws IOException {
         JsonPath fresh = takeBackup("postgres-full");
         String id = fresh.getString("id");

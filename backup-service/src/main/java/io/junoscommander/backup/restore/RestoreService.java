@@ -46,6 +46,8 @@ public class RestoreService {
     private final Instance<WalSource> walSources;
     private final String instanceId;
     private final MeterRegistry meters;
+    /** Data directories a restore on this replica is writing, so two requests never write into one. */
+    private final java.util.Set<Path> busyDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService workers = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "restore-worker");
         thread.setDaemon(true);
@@ -105,18 +107,33 @@ public class RestoreService {
         Path dataDir = request.dataDirectory() != null ? request.dataDirectory()
                 : config.workDir().toAbsolutePath().resolve("restores").resolve(run.id.toString()).resolve("data");
         run.dataDirectory = dataDir.toString();
+        if (!busyDirectories.add(dataDir)) {
+            throw new ProblemException(409, "data-directory-busy", "Data directory in use", "another restore is writing into " + dataDir,
+                    List.of());
+        }
         run.startServer = request.start() || request.schemaRestore();
         run.keepRunning = request.keepRunning();
         run.status = RestoreRun.RUNNING;
         run.requestedBy = user;
         run.instanceId = instanceId;
         run.startedAt = now();
-        BackupRunner.awaitCatalog(() -> Panache.withTransaction(run::persist));
+        try {
+            BackupRunner.awaitCatalog(() -> Panache.withTransaction(run::persist));
+        } catch (Exception e) {
+            busyDirectories.remove(dataDir);
+            throw e;
+        }
         LOG.infof("restore %s of backup %s (%s, target %s) into %s requested by %s", run.id, backup.id, run.kind, run.target,
                 run.dataDirectory, user);
         RestoreOptions options = new RestoreOptions(request.targetTime(), run.startServer, request.port(), request.keepRunning(), false,
                 walSource(), Duration.ofHours(6));
-        workers.execute(() -> execute(run.id, descriptor, request, dataDir, options));
+        workers.execute(() -> {
+            try {
+                execute(run.id, descriptor, request, dataDir, options);
+            } finally {
+                busyDirectories.remove(dataDir);
+            }
+        });
         return run;
     }
 

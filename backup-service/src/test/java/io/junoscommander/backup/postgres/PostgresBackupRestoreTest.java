@@ -159,6 +159,16 @@ class PostgresBackupRestoreTest {
         assertThat(Files.exists(dataDir.resolve("PG_VERSION"))).isTrue();
         assertThat(Files.exists(dataDir.resolve("postmaster.pid"))).isFalse();
         System.out.printf("full restore (unpack, pg_verifybackup, recovery, checks): %.1f s%n", restore.getLong("durationMs") / 1000.0);
+
+        // not started: a data directory ready to start, which replays to the target when it does
+        Path notStarted = scratchDir("restored-not-started");
+        JsonPath prepared = restore("latest", Map.of("dataDirectory", notStarted.toString()));
+        assertThat(prepared.getString("status")).as(prepared.prettify()).isEqualTo("succeeded");
+        assertThat(prepared.get("port") == null).isTrue();
+        assertThat(prepared.getBoolean("serverRunning")).isFalse();
+        assertThat(notStarted.resolve("recovery.signal")).exists();
+        assertThat(Files.readString(notStarted.resolve("postgresql.auto.conf")))
+                .contains("restore_command = 'cp \"" + notStarted + ".wal/%f\"");
     }
 
     @Test
@@ -174,7 +184,8 @@ class PostgresBackupRestoreTest {
         assertThat(restore.getList("checks.detail", String.class)).containsExactly("1 tables, " + PROBE_ROWS + " rows");
         assertThat(restore.getBoolean("serverRunning")).isFalse();
         // "public" exists in every new database and its dump has no CREATE SCHEMA: restored all the same
-        JsonPath publicSchema = restore(dump.getString("id"), Map.of("schema", "public"));
+        JsonPath publicSchema = restore(dump.getString("id"), Map.of("schema", "public", "dataDirectory",
+                scratchDir("restored-public").toString()));
         assertThat(publicSchema.getString("status")).as(publicSchema.prettify()).isEqualTo("succeeded");
         // a full backup cannot serve a schema restore, and a logical dump has no schema it did not dump
         given().header("Authorization", admin()).contentType(ContentType.JSON).body(Map.of("schema", "restore_probe"))

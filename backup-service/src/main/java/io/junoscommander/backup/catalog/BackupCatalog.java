@@ -88,7 +88,7 @@ public class BackupCatalog {
             run.details = outcome.details();
             List<BackupFile> files = new ArrayList<>(outcome.files());
             files.forEach(file -> file.backupId = id);
-            // a run that stored nothing (the restore drill): Panache's persist of an empty list fails ("The Uni set is empty")
+            // persisting an empty list fails ("The Uni set is empty"): runs such as a cleanup store no object
             return files.isEmpty() ? Uni.createFrom().item(run) : BackupFile.persist(files).replaceWith(run);
         }));
     }

@@ -37,11 +37,11 @@ public final class RestoreCommand {
             environment: BACKUP_DIR, BACKUP_WORK_DIR, BACKUP_PG_BIN_DIR (as the backup service reads them)
             """;
 
-    private final Map<String, String> env;
+    private final CommandSettings settings;
     private final PrintStream out;
 
     RestoreCommand(Map<String, String> env, PrintStream out) {
-        this.env = env;
+        this.settings = CommandSettings.from(env);
         this.out = out;
     }
 
@@ -72,26 +72,27 @@ public final class RestoreCommand {
     }
 
     /**
-     * The storage named by the environment. Only the directory target is built in here; an S3 target plugs in beside it
-     * through the same {@link BackupStorage} interface.
+     * The storage the service's settings name. Only the directory target is built in on this branch; the S3 target and
+     * encryption plug in here through the same {@link BackupStorage} interface.
      */
-    static BackupStorage storage(Map<String, String> env) {
-        if (!env.getOrDefault("BACKUP_S3_BUCKET", "").isBlank()) {
-            throw new UsageException("BACKUP_S3_BUCKET is set, but this build restores only from a directory (BACKUP_DIR)");
+    static BackupStorage storage(CommandSettings settings) {
+        if (settings.s3Bucket().isPresent() || settings.encrypted()) {
+            throw new UsageException("BACKUP_S3_BUCKET or BACKUP_ENCRYPTION_KEY is set, but this build restores only from an"
+                    + " unencrypted directory (BACKUP_DIR)");
         }
-        return new DirectoryStorage(Path.of(env.getOrDefault("BACKUP_DIR", "/var/lib/junoscommander/backups")));
+        return new DirectoryStorage(settings.backupDir());
     }
 
     private Path workDir() {
-        return Path.of(env.getOrDefault("BACKUP_WORK_DIR", System.getProperty("java.io.tmpdir") + "/jc-backup-work"));
+        return settings.workDir();
     }
 
     private PgTools tools() {
-        return PgTools.locate(Optional.ofNullable(env.get("BACKUP_PG_BIN_DIR")).filter(s -> !s.isBlank()).map(Path::of));
+        return PgTools.locate(settings.pgBinDir());
     }
 
     private int list() throws Exception {
-        BackupStorage storage = storage(env);
+        BackupStorage storage = storage(settings);
         List<BackupDescriptor> backups = new StoredBackups(storage).list();
         out.println("backups in " + storage.describe() + ":");
         out.printf("%-36s  %-16s  %-24s  %-8s  %12s  %s%n", "ID", "KIND", "CONSISTENT AT", "VERIFIED", "BYTES", "WAL START");
@@ -118,7 +119,7 @@ public final class RestoreCommand {
         } else if (options.containsKey("target") && !"latest".equals(options.get("target"))) {
             throw new UsageException("--target latest, or --time T for a point in time");
         }
-        BackupStorage storage = storage(env);
+        BackupStorage storage = storage(settings);
         StoredBackups stored = new StoredBackups(storage);
         String id = options.getOrDefault("backup", "latest");
         BackupDescriptor backup;
@@ -143,7 +144,7 @@ public final class RestoreCommand {
     private int restoreSchema(Map<String, String> options) throws Exception {
         String schema = required(options, "schema");
         Path dataDir = Path.of(required(options, "data-dir")).toAbsolutePath().normalize();
-        BackupStorage storage = storage(env);
+        BackupStorage storage = storage(settings);
         String id = options.getOrDefault("backup", "latest");
         BackupDescriptor backup = new StoredBackups(storage).find(id, "postgres-logical")
                 .orElseThrow(() -> new IllegalStateException("no postgres-logical backup " + id));
@@ -155,7 +156,7 @@ public final class RestoreCommand {
     }
 
     private int verify(Map<String, String> options) throws Exception {
-        BackupStorage storage = storage(env);
+        BackupStorage storage = storage(settings);
         String id = options.getOrDefault("backup", "latest");
         String kind = options.getOrDefault("kind", "postgres-full");
         BackupDescriptor backup = new StoredBackups(storage).find(id, kind)

@@ -1,0 +1,71 @@
+package io.junoscommander.backup.restore;
+
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.SysPropConfigSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The backup settings as the service itself resolves them, for the restore command that runs without the service: the
+ * service's own {@code application.properties} from the jar, its {@code ${BACKUP_DIR:…}} expressions resolved against
+ * the environment, so both read the same variables with the same defaults.
+ */
+public final class CommandSettings {
+
+    private final SmallRyeConfig config;
+
+    private CommandSettings(SmallRyeConfig config) {
+        this.config = config;
+    }
+
+    public static CommandSettings from(Map<String, String> environment) {
+        URL properties = CommandSettings.class.getClassLoader().getResource("application.properties");
+        // the default interceptors resolve ${BACKUP_DIR:…} expressions
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultInterceptors()
+                .withSources(new EnvConfigSource(environment, 300), new SysPropConfigSource());
+        if (properties != null) {
+            try {
+                builder.withSources(new PropertiesConfigSource(properties, 250));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the service's application.properties", e);
+            }
+        }
+        return new CommandSettings(builder.build());
+    }
+
+    public Optional<String> value(String name) {
+        return config.getOptionalValue(name, String.class).filter(value -> !value.isBlank());
+    }
+
+    /** {@code BACKUP_DIR}. */
+    public Path backupDir() {
+        return Path.of(value("junoscommander.backup.dir").orElse("/var/lib/junoscommander/backups"));
+    }
+
+    /** {@code BACKUP_WORK_DIR}. */
+    public Path workDir() {
+        return Path.of(value("junoscommander.backup.work-dir").orElse(System.getProperty("java.io.tmpdir") + "/jc-backup-work"));
+    }
+
+    /** {@code BACKUP_PG_BIN_DIR}. */
+    public Optional<Path> pgBinDir() {
+        return value("junoscommander.backup.postgres.bin-dir").map(Path::of);
+    }
+
+    /** {@code BACKUP_S3_BUCKET}. */
+    public Optional<String> s3Bucket() {
+        return value("junoscommander.backup.s3.bucket");
+    }
+
+    /** {@code BACKUP_ENCRYPTION_KEY}. */
+    public boolean encrypted() {
+        return value("junoscommander.backup.encryption-key").isPresent();
+    }
+}

@@ -241,10 +241,11 @@ public final class InfraHarness implements AutoCloseable {
                 $$;
                 ALTER ROLE %1$s WITH LOGIN REPLICATION PASSWORD '%2$s';
                 GRANT pg_read_all_data TO %1$s;
-                -- the WAL sender's positions and lag (pg_stat_replication), and the incremental backup's WAL switch
+                -- the WAL sender's positions and lag (pg_stat_replication)
                 GRANT pg_monitor TO %1$s;
-                GRANT EXECUTE ON FUNCTION pg_switch_wal() TO %1$s;
                 """.formatted(BACKUP_USER, password));
+        // a function's privileges belong to one database: the incremental backup switches WAL from the application's
+        psqlAsSuperuser(settings.database(), "GRANT EXECUTE ON FUNCTION pg_switch_wal() TO " + BACKUP_USER + ";");
     }
 
     /**

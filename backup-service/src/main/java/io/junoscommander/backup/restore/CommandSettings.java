@@ -1,5 +1,6 @@
 package io.junoscommander.backup.restore;
 
+import io.junoscommander.backup.config.BackupConfig;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -37,7 +38,14 @@ public final class CommandSettings {
                 throw new UncheckedIOException("cannot read the service's application.properties", e);
             }
         }
+        // the service's own settings mapping, so the command builds exactly the storage the service writes to
+        builder.withMapping(BackupConfig.class).withValidateUnknown(false);
         return new CommandSettings(builder.build());
+    }
+
+    /** The same {@code junoscommander.backup.*} settings the service reads (BACKUP_DIR, BACKUP_S3_*, BACKUP_ENCRYPTION_KEY …). */
+    public BackupConfig backupConfig() {
+        return config.getConfigMapping(BackupConfig.class);
     }
 
     public Optional<String> value(String name) {

@@ -2,8 +2,10 @@ package io.junoscommander.backup.restore;
 
 import io.junoscommander.backup.postgres.DirectoryWalSource;
 import io.junoscommander.backup.postgres.PgTools;
+import io.junoscommander.backup.postgres.WalSource;
 import io.junoscommander.backup.storage.BackupStorage;
-import io.junoscommander.backup.storage.DirectoryStorage;
+import io.junoscommander.backup.storage.StorageProducer;
+import io.junoscommander.backup.wal.ArchivedWalSource;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +31,15 @@ public final class RestoreCommand {
               restore --data-dir DIR [--backup ID|latest] [--target latest | --time 2026-12-01T02:30:00Z]
                       [--start [--port P] [--keep-running]] [--wal-dir DIR]
                                                          a full backup into a new data directory; --time picks the newest
-                                                         full backup consistent before it; --start checks it on a free port
+                                                         full backup consistent before it; --start checks it on a free port;
+                                                         WAL comes from the archive in the storage unless --wal-dir names one
               restore-schema --schema S --data-dir DIR [--backup ID|latest] [--port P] [--keep-running]
                                                          one schema of a logical dump into a fresh scratch server
               verify [--backup ID|latest] [--kind postgres-full|postgres-logical]
                                                          re-read every object (SHA-256) and pg_verifybackup / pg_restore --list
-            environment: BACKUP_DIR, BACKUP_WORK_DIR, BACKUP_PG_BIN_DIR (as the backup service reads them)
+            environment: BACKUP_DIR or BACKUP_S3_BUCKET, BACKUP_S3_ENDPOINT, BACKUP_S3_REGION, BACKUP_S3_PREFIX,
+              AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; BACKUP_ENCRYPTION_KEY; BACKUP_WORK_DIR, BACKUP_PG_BIN_DIR
+              (as the backup service reads them)
             """;
 
     private final CommandSettings settings;
@@ -71,16 +76,9 @@ public final class RestoreCommand {
         }
     }
 
-    /**
-     * The storage the service's settings name. Only the directory target is built in on this branch; the S3 target and
-     * encryption plug in here through the same {@link BackupStorage} interface.
-     */
+    /** The storage the service's settings name: the directory or the S3 bucket, decrypted with the key when one is set. */
     static BackupStorage storage(CommandSettings settings) {
-        if (settings.s3Bucket().isPresent() || settings.encrypted()) {
-            throw new UsageException("BACKUP_S3_BUCKET or BACKUP_ENCRYPTION_KEY is set, but this build restores only from an"
-                    + " unencrypted directory (BACKUP_DIR)");
-        }
-        return new DirectoryStorage(settings.backupDir());
+        return StorageProducer.create(settings.backupConfig());
     }
 
     private Path workDir() {
@@ -132,7 +130,8 @@ public final class RestoreCommand {
         }
         boolean start = options.containsKey("start");
         RestoreOptions restoreOptions = new RestoreOptions(time, start, port(options, start), flag(options, "keep-running", start), false,
-                Optional.ofNullable(options.get("wal-dir")).map(dir -> new DirectoryWalSource(Path.of(dir))).orElse(null),
+                Optional.ofNullable(options.get("wal-dir")).map(dir -> (WalSource) new DirectoryWalSource(Path.of(dir)))
+                        .orElseGet(() -> ArchivedWalSource.inStorage(storage)),
                 Duration.ofHours(12));
         out.println("restoring " + backup.id() + " (consistent at " + backup.consistentAt() + ")" + (time == null ? " to the latest state"
                 : " to " + time));

@@ -33,7 +33,8 @@ public class StorageProducer {
         LOG.infof("backups are stored in %s", storage.describe());
     }
 
-    static BackupStorage create(BackupConfig config) {
+    /** The storage {@code config} names; also used by the operator's restore command, which runs without the service. */
+    public static BackupStorage create(BackupConfig config) {
         // parse the key first: a bad key must stop the service before anything is written unencrypted
         EncryptionKey key = config.encryptionKey().filter(k -> !k.isBlank()).map(EncryptionKey::parse).orElse(null);
         boolean s3 = config.s3().bucket().filter(b -> !b.isBlank()).isPresent();

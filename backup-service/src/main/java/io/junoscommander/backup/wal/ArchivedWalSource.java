@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
@@ -33,9 +35,19 @@ public class ArchivedWalSource implements WalSource {
         this.server = server;
     }
 
+    /** The archive as the storage alone holds it, for the operator's restore command (no service, no receiver directory). */
+    public static WalSource inStorage(BackupStorage storage) {
+        return (dir, firstSegment) -> stage(storage, List.of(), Optional.empty(), WalNames.DEFAULT_SEGMENT_SIZE, dir, firstSegment);
+    }
+
     @Override
     public int stage(Path dir, String firstSegment) throws IOException {
-        String from = WalNames.positionOf(firstSegment, server.segmentSizeOrDefault());
+        return stage(storage, archiver.localCompleted(), archiver.newestPartial(), server.segmentSizeOrDefault(), dir, firstSegment);
+    }
+
+    private static int stage(BackupStorage storage, List<Path> localCompleted, Optional<Path> localNewestPartial, long segmentSize,
+            Path dir, String firstSegment) throws IOException {
+        String from = WalNames.positionOf(firstSegment, segmentSize);
         Files.createDirectories(dir);
         // final name -> where it comes from; a completed file always wins over a partial one of the same name
         Map<String, Source> wanted = new TreeMap<>();
@@ -48,13 +60,13 @@ public class ArchivedWalSource implements WalSource {
                 newestPartial = newer(newestPartial, new Source(WalNames.withoutPartialSuffix(name), object.key(), null));
             }
         }
-        for (Path file : archiver.localCompleted()) {
+        for (Path file : localCompleted) {
             String name = file.getFileName().toString();
             if (WalNames.isHistory(name) || WalNames.position(name).compareTo(from) >= 0) {
                 wanted.putIfAbsent(name, new Source(name, null, file));
             }
         }
-        Source localPartial = archiver.newestPartial().map(file -> new Source(WalNames.withoutPartialSuffix(file.getFileName().toString()),
+        Source localPartial = localNewestPartial.map(file -> new Source(WalNames.withoutPartialSuffix(file.getFileName().toString()),
                 null, file)).orElse(null);
         if (localPartial != null && (newestPartial == null || !newer(newestPartial, localPartial).equals(newestPartial))) {
             newestPartial = localPartial;
@@ -65,7 +77,7 @@ public class ArchivedWalSource implements WalSource {
         }
         int segments = 0;
         for (Source source : wanted.values()) {
-            if (copy(source, dir.resolve(source.name())) && WalNames.isSegment(source.name())) {
+            if (copy(storage, source, dir.resolve(source.name())) && WalNames.isSegment(source.name())) {
                 segments++;
             }
         }
@@ -73,7 +85,7 @@ public class ArchivedWalSource implements WalSource {
         return segments;
     }
 
-    private boolean copy(Source source, Path target) throws IOException {
+    private static boolean copy(BackupStorage storage, Source source, Path target) throws IOException {
         if (source.local() != null) {
             try {
                 Files.copy(source.local(), target, StandardCopyOption.REPLACE_EXISTING);

@@ -162,7 +162,7 @@ class PostgresBackupReadinessTest {
 
     @Test
     void startingAgainRestoresABackupRoleThatWasDroppedOrChanged() {
-        harness.queryAsSuperuser("DROP ROLE jc_backup");
+        harness.queryAsSuperuser("REVOKE EXECUTE ON FUNCTION pg_switch_wal() FROM jc_backup; DROP ROLE jc_backup");
         harness.startPostgres();
         harness.queryAsSuperuser("ALTER ROLE jc_backup PASSWORD 'something else'; REVOKE pg_read_all_data FROM jc_backup");
         harness.startPostgres();

@@ -21,13 +21,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Two replicas of the packaged service, each its own JVM, sharing one backup directory (a PVC): exactly one runs the WAL
- * receiver, and when it is killed with SIGKILL (no hand-back) the other takes over once the lease expired.
+ * Two replicas of the packaged service, each its own JVM, sharing one backup directory (a PVC): a scheduled backup runs
+ * once per period, not once per replica; exactly one runs the WAL receiver, and when it is killed with SIGKILL (no
+ * hand-back) the other takes over once the lease expired.
  */
-class WalReceiverClusterIT {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BackupClusterIT {
 
     private static final String SLOT = "jc_backup_wal_it";
     private static final Duration LEASE = Duration.ofSeconds(6);
@@ -37,7 +42,6 @@ class WalReceiverClusterIT {
     @BeforeAll
     static void startTwoReplicas() throws Exception {
         InfraHarness harness = SharedInfra.harness();
-        harness.queryAsSuperuser("GRANT pg_monitor TO " + InfraHarness.BACKUP_USER);
         Path root = Files.createTempDirectory("jc-wal-cluster");
         Path logs = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "cluster-logs"));
         Map<String, String> env = new HashMap<>(harness.serviceEnvironment());
@@ -51,6 +55,12 @@ class WalReceiverClusterIT {
         env.put("BACKUP_WAL_APPLICATION_NAME", SLOT);
         env.put("BACKUP_WAL_LEASE_TIME", LEASE.toSeconds() + "s");
         env.put("BACKUP_WAL_LEASE_RENEWAL", "1s");
+        // a Redis snapshot every 4 s on both replicas; everything else off
+        env.put("BACKUP_SCHEDULE_REDIS", "*/4 * * * * ?");
+        for (String off : new String[] {"FULL", "CLEANUP", "DEVICES", "DRILL"}) {
+            env.put("BACKUP_SCHEDULE_" + off, "off");
+        }
+        env.put("BACKUP_DEVICES_ENABLED", "false");
         for (String name : new String[] {"backup-a", "backup-b"}) {
             int port = freePort();
             Map<String, String> own = new HashMap<>(env);
@@ -63,7 +73,7 @@ class WalReceiverClusterIT {
             REPLICAS.put(name, builder.start());
             URLS.put(name, "http://127.0.0.1:" + port);
         }
-        URLS.values().forEach(WalReceiverClusterIT::awaitReady);
+        URLS.values().forEach(BackupClusterIT::awaitReady);
     }
 
     @AfterAll
@@ -75,6 +85,23 @@ class WalReceiverClusterIT {
     }
 
     @Test
+    @Order(1)
+    void aScheduledBackupRunsOncePerPeriodNotOncePerReplica() throws Exception {
+        Thread.sleep(Duration.ofSeconds(15).toMillis());
+        var fired = SharedInfra.harness().queryAsSuperuser("SELECT period, fired_by FROM backup.job_fire WHERE job = 'backup-redis'"
+                + " AND ran ORDER BY period");
+        var runs = SharedInfra.harness().queryAsSuperuser("SELECT instance_id, status FROM backup.backup_run WHERE kind = 'redis'"
+                + " AND trigger = 'schedule'");
+        System.out.printf("scheduled redis backups: %d periods fired, %d runs, by %s%n", fired.size(), runs.size(),
+                runs.stream().map(run -> run.get("instance_id")).toList());
+        // the first period only arms the job; every later one fired exactly once (the period is the key) and made one run
+        assertThat(fired.size()).isGreaterThanOrEqualTo(2);
+        assertThat(runs).hasSize(fired.size());
+        assertThat(runs).allSatisfy(run -> assertThat(run.get("status")).isIn("succeeded", "running"));
+    }
+
+    @Test
+    @Order(2)
     void exactlyOneReceiverRunsAndTheOtherReplicaTakesOverWhenItsHolderIsKilled() throws Exception {
         String holder = awaitHolder(Duration.ofSeconds(60));
         // sampled for a while: never two streams on the slot, never two replicas that think they hold it

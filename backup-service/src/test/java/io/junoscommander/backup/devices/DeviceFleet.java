@@ -39,7 +39,6 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
     private static DeviceLab lab;
     private static Process deviceService;
     private static String deviceServiceUrl;
-    private static Path backupDir;
     private static final Map<String, String> IDS = new HashMap<>();
 
     @Override
@@ -53,7 +52,6 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("device fleet did not start: " + e.getMessage(), e);
         }
         config.put("DEVICE_SERVICE_URL", deviceServiceUrl);
-        config.put("BACKUP_DIR", backupDir.toString());
         config.put("BACKUP_DEVICES_CONCURRENCY", "20");
         config.put("CONFIG_CHANGES_CLAIM_IDLE", "2s");
         return config;
@@ -70,7 +68,6 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build device-service first (./mvnw -B package"
                     + " -DskipTests -pl device-service -am); the full build orders it before backup-service");
         }
-        backupDir = Files.createTempDirectory("jc-backup-devices");
         lab = DeviceLab.start(LabConfig.builder().devices(JUNOS).linuxDevices(LINUX).build());
         int port = freePort();
         deviceServiceUrl = "http://127.0.0.1:" + port;
@@ -129,8 +126,9 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
         return IDS.get(name);
     }
 
+    /** The service's backup directory (another test resource of the module may have chosen it). */
     static Path backupDir() {
-        return backupDir;
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("junoscommander.backup.dir", Path.class);
     }
 
     /** A call to the device service as {@code role} (user {@code it-<role>}). */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -17,7 +18,9 @@ public class BackupTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            Path root = Files.createTempDirectory("jc-backup-test");
+            // scratch PostgreSQL servers run as the postgres user, which must traverse into the work directory
+            Path root = Files.createTempDirectory("jc-backup-test", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwxr-xr-x")));
             return Map.of("BACKUP_DIR", root.resolve("store").toString(), "BACKUP_WORK_DIR", root.resolve("work").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,48 +1,19 @@
 package io.junoscommander.backup.wal;
 
 import io.junoscommander.backup.config.BackupConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
+import io.junoscommander.backup.postgres.PgTools;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Stream;
 
-/** PostgreSQL's client tools and how to connect them: the configured folder, else Debian's newest versioned one, else PATH. */
+/** How the WAL receiver runs PostgreSQL's client tools: where they are, the connection string, the environment. */
 final class PostgresTools {
-
-    private static final Path DEBIAN = Path.of("/usr/lib/postgresql");
 
     private PostgresTools() {
     }
 
+    /** The program's path, found where the backup handlers find theirs ({@link PgTools#locate}). */
     static String tool(BackupConfig config, String name) {
-        Optional<Path> configured = config.postgres().binDir().map(dir -> dir.resolve(name)).filter(Files::isExecutable);
-        if (configured.isPresent()) {
-            return configured.get().toString();
-        }
-        if (Files.isDirectory(DEBIAN)) {
-            try (Stream<Path> versions = Files.list(DEBIAN)) {
-                Optional<Path> found = versions.map(version -> version.resolve("bin").resolve(name)).filter(Files::isExecutable)
-                        .max(Comparator.comparing((Path tool) -> versionOf(tool)));
-                if (found.isPresent()) {
-                    return found.get().toString();
-                }
-            } catch (IOException e) {
-                // fall back to PATH
-            }
-        }
-        return name;
-    }
-
-    private static int versionOf(Path tool) {
-        try {
-            return Integer.parseInt(tool.getParent().getParent().getFileName().toString());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return PgTools.locate(config.postgres().binDir()).bin(name);
     }
 
     /** A libpq connection string for the backup role; the password never goes here (it goes in {@code PGPASSWORD}). */

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junoscommander.backup.config.BackupConfig;
-import io.junoscommander.backup.postgres.WalSource;
 import io.junoscommander.backup.run.BackupJob;
 import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.infra.testing.InternalTokens;
@@ -37,9 +36,6 @@ class WalArchiveTest {
     private static final String SLOT = "jc_backup_wal";
 
     @Inject
-    WalSource walSource;
-
-    @Inject
     BackupConfig config;
 
     @Test
@@ -56,7 +52,7 @@ class WalArchiveTest {
                 + " ON s.active_pid = r.pid WHERE s.slot_name = '" + SLOT + "'")).containsExactly(Map.of("application_name", SLOT));
 
         WalTesting.harness().queryAsSuperuser("CREATE TABLE IF NOT EXISTS wal_probe (id int); INSERT INTO wal_probe VALUES (1)");
-        String switched = switchWal();
+        String switched = WalTesting.switchWal();
         JsonPath archived = WalTesting.awaitStatus(s -> switched.equals(s.getString("lastSegment")), Duration.ofSeconds(30));
         assertThat(archived.getString("lastSegmentArchivedAt")).isNotBlank();
         Path stored = config.dir().resolve("wal").resolve(switched);
@@ -84,7 +80,7 @@ class WalArchiveTest {
         WalTesting.harness().queryAsSuperuser("SELECT pg_terminate_backend(" + pid + ")");
         WalTesting.awaitStatus(s -> s.getDouble("restarts") > restartsBefore && s.getBoolean("running"), Duration.ofSeconds(30));
         WalTesting.harness().queryAsSuperuser("INSERT INTO wal_probe VALUES (2)");
-        String switched = switchWal();
+        String switched = WalTesting.switchWal();
         WalTesting.awaitStatus(s -> switched.equals(s.getString("lastSegment")), Duration.ofSeconds(30));
     }
 
@@ -92,11 +88,11 @@ class WalArchiveTest {
     @Order(3)
     void incrementalBackupSwitchesWalAndRecordsTheVerifiedRangeSinceTheLastBackup() throws Exception {
         WalTesting.awaitStatus(s -> s.getBoolean("running"), Duration.ofSeconds(60));
-        JsonPath first = runBackup("postgres-incremental");
+        JsonPath first = WalTesting.runBackup("postgres-incremental");
         assertThat(first.getString("status")).isEqualTo("succeeded");
         assertThat(first.getBoolean("verified")).isTrue();
         WalTesting.harness().queryAsSuperuser("INSERT INTO wal_probe SELECT generate_series(1, 1000)");
-        JsonPath second = runBackup("postgres-incremental");
+        JsonPath second = WalTesting.runBackup("postgres-incremental");
         assertThat(second.getString("status")).isEqualTo("succeeded");
         assertThat(second.getString("walStart")).isEqualTo(first.getString("walEnd"));
         assertThat(second.getString("walEnd")).isGreaterThan(first.getString("walEnd"));
@@ -106,36 +102,9 @@ class WalArchiveTest {
 
     @Test
     @Order(4)
-    void pointInTimeRestoreHasTheRowsWrittenBeforeTheTargetAndNoneAfter() throws Exception {
-        WalTesting.awaitStatus(s -> s.getBoolean("running"), Duration.ofSeconds(60));
-        WalTesting.harness().queryAsSuperuser("DROP TABLE IF EXISTS pitr_probe;"
-                + " CREATE TABLE pitr_probe (id bigint PRIMARY KEY, batch text); ALTER TABLE pitr_probe OWNER TO "
-                + WalTesting.harness().settings().user());
-        Path root = Files.createTempDirectory("jc-pitr");
-        String firstSegment = ScratchRestore.baseBackup(WalTesting.harness(), root);
-        String target;
-        try (Connection connection = WalTesting.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO pitr_probe SELECT n, 'A' FROM generate_series(1, 500) n");
-            Thread.sleep(300);
-            var rs = statement.executeQuery("SELECT clock_timestamp()::text");
-            rs.next();
-            target = rs.getString(1);
-            Thread.sleep(300);
-            statement.execute("INSERT INTO pitr_probe SELECT n, 'B' FROM generate_series(501, 800) n");
-        }
-        WalTesting.awaitReceiverCaughtUp(SLOT, Duration.ofSeconds(30));
-        try (ScratchRestore restored = ScratchRestore.restore(root, walSource, firstSegment, target)) {
-            List<String> batches = restored.query(WalTesting.harness().settings().database(),
-                    "SELECT batch || '=' || count(*) FROM pitr_probe GROUP BY batch ORDER BY batch");
-            assertThat(batches).as(restored.log()).containsExactly("A=500");
-        }
-    }
-
-    @Test
-    @Order(5)
     void cleanupDeletesRunsOutsideTheWindowButKeepsTheNewestVerifiedFullBackupAndTheWalItNeeds() throws Exception {
         WalTesting.awaitStatus(s -> s.getBoolean("running"), Duration.ofSeconds(60));
-        String kept = switchWal();
+        String kept = WalTesting.switchWal();
         WalTesting.awaitStatus(s -> kept.compareTo(s.getString("lastSegment")) <= 0, Duration.ofSeconds(30));
         List<String> older = WalTesting.harness().queryAsSuperuser("SELECT name FROM backup.wal_segment WHERE segment_number IS NOT NULL"
                 + " AND substr(name, 9) < substr('" + kept + "', 9)").stream().map(row -> row.get("name")).toList();
@@ -148,11 +117,10 @@ class WalArchiveTest {
             Files.createDirectories(store.resolve(location));
             Files.writeString(store.resolve(location).resolve("base.tar.gz"), "backup data of " + location);
         }
-        // full backups other tests of this JVM took are newer; set aside (unverified) while this cleanup runs, so the old one
-        // is the newest verified full backup, as after a month without a successful one
-        List<String> setAside = WalTesting.harness().queryAsSuperuser("WITH hidden AS (UPDATE backup.backup_run SET verified = false"
-                + " WHERE kind = 'postgres-full' AND verified RETURNING id) SELECT id::text AS id FROM hidden").stream()
-                .map(row -> row.get("id")).toList();
+        // full backups other tests of this JVM took are newer and need older WAL: out of the cleanup's sight while it runs, so
+        // the old one is the newest verified full backup, as after a month without a successful one
+        WalTesting.harness().queryAsSuperuser("UPDATE backup.backup_run SET kind = 'postgres-full-aside' WHERE kind = 'postgres-full'"
+                + " AND id::text NOT LIKE '00000000-0000-0000-0000-0000000000a%'");
         WalTesting.harness().queryAsSuperuser("""
                 INSERT INTO backup.backup_run (id, kind, status, trigger, instance_id, started_at, heartbeat_at, finished_at, verified,
                     storage, location, wal_start, wal_end) VALUES
@@ -164,10 +132,8 @@ class WalArchiveTest {
                     now() - interval '45 days', now() - interval '45 days', false, 'directory', '%3$s', NULL, NULL);
                 """.formatted(fullLocation, olderFullLocation, failedLocation, kept, older.get(0)));
 
-        JsonPath cleanup = runBackup("cleanup");
-        for (String id : setAside) {
-            WalTesting.harness().queryAsSuperuser("UPDATE backup.backup_run SET verified = true WHERE id = '" + id + "'");
-        }
+        JsonPath cleanup = WalTesting.runBackup("cleanup");
+        WalTesting.harness().queryAsSuperuser("UPDATE backup.backup_run SET kind = 'postgres-full' WHERE kind = 'postgres-full-aside'");
         assertThat(cleanup.getString("status")).as(cleanup.prettify()).isEqualTo("succeeded");
         Set<String> left = WalTesting.harness().queryAsSuperuser("SELECT id::text AS id FROM backup.backup_run WHERE id::text LIKE"
                 + " '00000000-0000-0000-0000-0000000000a%'").stream().map(row -> row.get("id")).collect(Collectors.toSet());
@@ -188,31 +154,40 @@ class WalArchiveTest {
                 .get("/api/v1/backups?kind=postgres-incremental").then().statusCode(200);
     }
 
+    /**
+     * Runs after the cleanup test: a full backup taken here is the newest one, which the cleanup test's retention figures
+     * must not see.
+     */
+    @Test
+    @Order(5)
+    void pointInTimeRestoreHasTheRowsWrittenBeforeTheTargetAndNoneAfter() throws Exception {
+        WalTesting.awaitStatus(s -> s.getBoolean("running"), Duration.ofSeconds(60));
+        WalTesting.harness().queryAsSuperuser("DROP TABLE IF EXISTS pitr_probe;"
+                + " CREATE TABLE pitr_probe (id bigint PRIMARY KEY, batch text); ALTER TABLE pitr_probe OWNER TO "
+                + WalTesting.harness().settings().user());
+        JsonPath backup = WalTesting.fullBackup();
+        String target;
+        try (Connection connection = WalTesting.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO pitr_probe SELECT n, 'A' FROM generate_series(1, 500) n");
+            Thread.sleep(300);
+            var rs = statement.executeQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+            rs.next();
+            target = rs.getString(1);
+            Thread.sleep(300);
+            statement.execute("INSERT INTO pitr_probe SELECT n, 'B' FROM generate_series(501, 800) n");
+        }
+        // rows B are in a segment the receiver archived: recovery finds a commit past the target and stops before it
+        WalTesting.awaitArchived(WalTesting.switchWal(), Duration.ofSeconds(30));
+        try (WalTesting.Restored restored = WalTesting.restore(backup.getString("id"), Map.of("target", "time", "targetTime", target))) {
+            assertThat(restored.view.getInt("walSegments")).as("archived WAL staged through the WalSource").isPositive();
+            assertThat(restored.query("SELECT batch || '=' || count(*) FROM pitr_probe GROUP BY batch ORDER BY batch"))
+                    .as(restored.view.prettify()).containsExactly("A=500");
+        }
+    }
+
     @Test
     @Order(6)
     void latestStateRestoreAfterKillingPostgresMidLoadHasEveryTransactionCommittedBeforeTheLastSecond() throws Exception {
-        KillTest.run(walSource, SLOT, false, LOG);
-    }
-
-    /** Closes the segment being written; returns its name. */
-    static String switchWal() {
-        return WalTesting.harness().queryAsSuperuser("SELECT pg_walfile_name(pg_switch_wal()) AS segment").get(0).get("segment");
-    }
-
-    static JsonPath runBackup(String kind) throws InterruptedException {
-        String id = given().header("Authorization", InternalTokens.bearer("wal-operator", "operator")).contentType("application/json")
-                .body(Map.of("kind", kind)).when().post("/api/v1/backups").then().statusCode(202).extract().path("id");
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            JsonPath run = given().header("Authorization", InternalTokens.bearer("wal-viewer", "viewer")).when()
-                    .get("/api/v1/backups/" + id).then().statusCode(200).extract().jsonPath();
-            if (!"running".equals(run.getString("status"))) {
-                return run;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(kind + " backup still running: " + run.prettify());
-            }
-            Thread.sleep(250);
-        }
+        KillTest.run(false, LOG);
     }
 }

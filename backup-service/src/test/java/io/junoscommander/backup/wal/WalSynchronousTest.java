@@ -2,14 +2,12 @@ package io.junoscommander.backup.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.junoscommander.backup.postgres.WalSource;
 import io.junoscommander.infra.testing.InfraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -36,9 +34,6 @@ class WalSynchronousTest {
         }
     }
 
-    @Inject
-    WalSource walSource;
-
     @Test
     void latestStateRestoreAfterKillingPostgresMidLoadHasEveryCommittedTransaction() throws Exception {
         WalTesting.harness().setPostgresParameter("synchronous_standby_names", SLOT);
@@ -46,7 +41,7 @@ class WalSynchronousTest {
             JsonPath status = WalTesting.awaitStatus(s -> s.getBoolean("running") && s.getBoolean("synchronous"), Duration.ofSeconds(60));
             assertThat(status.getString("syncState")).isEqualTo("sync");
             assertThat(status.getBoolean("synchronousConfigured")).isTrue();
-            KillTest.run(walSource, SLOT, true, LOG);
+            KillTest.run(true, LOG);
         } finally {
             // left set, every later commit with synchronous_commit on would wait for this receiver
             WalTesting.harness().setPostgresParameter("synchronous_standby_names", null);

@@ -1,6 +1,8 @@
 package io.junoscommander.backup.restore;
 
 import io.junoscommander.backup.config.BackupConfig;
+import io.junoscommander.backup.storage.BackupStorage;
+import io.junoscommander.backup.storage.StorageProducer;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -38,14 +40,36 @@ public final class CommandSettings {
                 throw new UncheckedIOException("cannot read the service's application.properties", e);
             }
         }
-        // the service's own settings mapping, so the command builds exactly the storage the service writes to
-        builder.withMapping(BackupConfig.class).withValidateUnknown(false);
         return new CommandSettings(builder.build());
     }
 
-    /** The same {@code junoscommander.backup.*} settings the service reads (BACKUP_DIR, BACKUP_S3_*, BACKUP_ENCRYPTION_KEY …). */
-    public BackupConfig backupConfig() {
-        return config.getConfigMapping(BackupConfig.class);
+    /**
+     * The storage the service writes to, from the same settings (BACKUP_DIR, BACKUP_S3_*, BACKUP_ENCRYPTION_KEY). Read as
+     * plain values: a configuration mapping would need the bytecode generator, which only the Quarkus build has.
+     */
+    public BackupStorage storage() {
+        BackupConfig.S3 s3 = new BackupConfig.S3() {
+            @Override
+            public Optional<String> bucket() {
+                return value("junoscommander.backup.s3.bucket");
+            }
+
+            @Override
+            public Optional<String> endpoint() {
+                return value("junoscommander.backup.s3.endpoint");
+            }
+
+            @Override
+            public String region() {
+                return value("junoscommander.backup.s3.region").orElse("us-east-1");
+            }
+
+            @Override
+            public Optional<String> prefix() {
+                return value("junoscommander.backup.s3.prefix");
+            }
+        };
+        return StorageProducer.create(backupDir(), s3, value("junoscommander.backup.encryption-key"));
     }
 
     public Optional<String> value(String name) {

@@ -4,7 +4,6 @@ import io.junoscommander.backup.postgres.DirectoryWalSource;
 import io.junoscommander.backup.postgres.PgTools;
 import io.junoscommander.backup.postgres.WalSource;
 import io.junoscommander.backup.storage.BackupStorage;
-import io.junoscommander.backup.storage.StorageProducer;
 import io.junoscommander.backup.wal.ArchivedWalSource;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -78,7 +77,7 @@ public final class RestoreCommand {
 
     /** The storage the service's settings name: the directory or the S3 bucket, decrypted with the key when one is set. */
     static BackupStorage storage(CommandSettings settings) {
-        return StorageProducer.create(settings.backupConfig());
+        return settings.storage();
     }
 
     private Path workDir() {

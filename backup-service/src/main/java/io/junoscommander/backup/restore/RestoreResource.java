@@ -16,7 +16,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.nio.file.Files;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -56,7 +55,9 @@ public class RestoreResource {
     public Response restore(@PathParam("id") String id, JsonNode body) throws Exception {
         RestoreRequest request = parse(body);
         RestoreRun run = restores.start(id, request, identity.getPrincipal().getName());
-        return Response.accepted(RestoreView.of(run)).location(URI.create("/api/v1/backups/restores/" + run.id)).build();
+        // a relative Location (a header, not location(), which makes it absolute with this service's own address): clients reach
+        // the service through the gateway, at the same path
+        return Response.accepted(RestoreView.of(run)).header("Location", "/api/v1/backups/restores/" + run.id).build();
     }
 
     @GET

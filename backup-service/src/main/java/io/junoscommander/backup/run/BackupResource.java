@@ -20,7 +20,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -73,7 +72,8 @@ public class BackupResource {
     @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> start(@Valid @NotNull BackupRequest request) {
         BackupKind kind = BackupKind.fromWire("kind", request.kind());
+        // relative, as the caller (through the gateway) sees the path; location() would add this service's own address
         return runner.start(kind, "api", identity.getPrincipal().getName()).map(run -> Response.accepted(BackupView.of(run, null))
-                .location(URI.create("/api/v1/backups/" + run.id)).build());
+                .header("Location", "/api/v1/backups/" + run.id).build());
     }
 }

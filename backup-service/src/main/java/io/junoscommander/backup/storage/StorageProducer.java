@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,12 +35,19 @@ public class StorageProducer {
         LOG.infof("backups are stored in %s", storage.describe());
     }
 
-    /** The storage {@code config} names; also used by the operator's restore command, which runs without the service. */
-    public static BackupStorage create(BackupConfig config) {
+    static BackupStorage create(BackupConfig config) {
+        return create(config.dir(), config.s3(), config.encryptionKey());
+    }
+
+    /**
+     * The directory, or the S3 bucket when one is named, encrypted when a key is given; also used by the operator's restore
+     * command, which runs without the service (and so without its configuration mapping).
+     */
+    public static BackupStorage create(Path dir, BackupConfig.S3 s3, Optional<String> encryptionKey) {
         // parse the key first: a bad key must stop the service before anything is written unencrypted
-        EncryptionKey key = config.encryptionKey().filter(k -> !k.isBlank()).map(EncryptionKey::parse).orElse(null);
-        boolean s3 = config.s3().bucket().filter(b -> !b.isBlank()).isPresent();
-        BackupStorage target = s3 ? S3Storage.create(config.s3()) : new DirectoryStorage(config.dir());
+        EncryptionKey key = encryptionKey.filter(k -> !k.isBlank()).map(EncryptionKey::parse).orElse(null);
+        boolean inBucket = s3.bucket().filter(b -> !b.isBlank()).isPresent();
+        BackupStorage target = inBucket ? S3Storage.create(s3) : new DirectoryStorage(dir);
         return key == null ? target : new EncryptedStorage(target, key);
     }
 }

@@ -8,8 +8,10 @@ import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.infra.testing.InternalTokens;
 import io.junoscommander.infra.testing.SharedInfra;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.net.URL;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)
 class PgBouncerOutageTest {
+
+    /** Health and metrics answer only on the management interface. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private final InfraHarness infra = SharedInfra.harness();
 
@@ -45,7 +51,7 @@ class PgBouncerOutageTest {
         given().header("Authorization", InternalTokens.bearer("ops", "viewer")).when().get("/api/v1/instances").then().statusCode(200);
     }
 
-    private static Response readiness() {
-        return given().when().get("/health/ready");
+    private Response readiness() {
+        return given().port(management.getPort()).when().get("/health/ready");
     }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.junoscommander.infra.testing.InfraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -15,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,6 +40,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(InfraTestResource.class)
 @QuarkusTestResource(DownstreamTestResource.class)
 class RoutingTest {
+
+    /** Health and metrics answer only on the management interface. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Test
     void routedCallReachesDeviceServiceWhichAcceptsTheInternalToken() {
@@ -200,14 +206,14 @@ class RoutingTest {
         var open = Api.as(token).when().get("/api/v1/test-dead/anything").then().statusCode(503).contentType("application/problem+json")
                 .body("type", equalTo("urn:junoscommander:problem:upstream-unavailable")).extract();
         assertThat(Integer.parseInt(open.header("Retry-After"))).isBetween(1, 60);
-        String metrics = given().when().get("/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().port(management.getPort()).when().get("/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("(?m)^gateway_upstream_circuit_state\\{[^}]*upstream=\"dead\"[^}]*\\} 1\\.0$")
                 .containsPattern("(?m)^gateway_upstream_circuit_state\\{[^}]*upstream=\"device-service\"[^}]*\\} 0\\.0$");
     }
 
     @Test
     void detailedHealthShowsEachDownstream() {
-        JsonPath health = given().when().get("/health/detailed").then().statusCode(200).extract().jsonPath();
+        JsonPath health = given().port(management.getPort()).when().get("/health/detailed").then().statusCode(200).extract().jsonPath();
         assertThat(health.getString("components.'downstream:device-service'.status")).isEqualTo("UP");
         assertThat(health.getString("components.'downstream:device-service'.address"))
                 .isEqualTo("http://127.0.0.1:" + DownstreamTestResource.devicePort());

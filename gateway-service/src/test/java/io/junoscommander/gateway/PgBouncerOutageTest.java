@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.junoscommander.infra.InfraHarness;
 import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.infra.testing.InternalTokens;
+import io.junoscommander.infra.testing.ServiceFoundationContract;
 import io.junoscommander.infra.testing.SharedInfra;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -23,6 +24,10 @@ class PgBouncerOutageTest {
     /** Health and metrics answer only on the management interface. */
     @TestHTTPResource(value = "/", management = true)
     URL management;
+
+    private io.restassured.specification.RequestSpecification onManagement() {
+        return given().port(ServiceFoundationContract.managementPort(management));
+    }
 
     private final InfraHarness infra = SharedInfra.harness();
 
@@ -52,6 +57,6 @@ class PgBouncerOutageTest {
     }
 
     private Response readiness() {
-        return given().port(management.getPort()).when().get("/health/ready");
+        return onManagement().when().get("/health/ready");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.junoscommander.infra.testing.InfraTestResource;
+import io.junoscommander.infra.testing.ServiceFoundationContract;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,6 +45,10 @@ class RoutingTest {
     /** Health and metrics answer only on the management interface. */
     @TestHTTPResource(value = "/", management = true)
     URL management;
+
+    private io.restassured.specification.RequestSpecification onManagement() {
+        return given().port(ServiceFoundationContract.managementPort(management));
+    }
 
     @Test
     void routedCallReachesDeviceServiceWhichAcceptsTheInternalToken() {
@@ -206,14 +211,14 @@ class RoutingTest {
         var open = Api.as(token).when().get("/api/v1/test-dead/anything").then().statusCode(503).contentType("application/problem+json")
                 .body("type", equalTo("urn:junoscommander:problem:upstream-unavailable")).extract();
         assertThat(Integer.parseInt(open.header("Retry-After"))).isBetween(1, 60);
-        String metrics = given().port(management.getPort()).when().get("/metrics").then().statusCode(200).extract().asString();
+        String metrics = onManagement().when().get("/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("(?m)^gateway_upstream_circuit_state\\{[^}]*upstream=\"dead\"[^}]*\\} 1\\.0$")
                 .containsPattern("(?m)^gateway_upstream_circuit_state\\{[^}]*upstream=\"device-service\"[^}]*\\} 0\\.0$");
     }
 
     @Test
     void detailedHealthShowsEachDownstream() {
-        JsonPath health = given().port(management.getPort()).when().get("/health/detailed").then().statusCode(200).extract().jsonPath();
+        JsonPath health = onManagement().when().get("/health/detailed").then().statusCode(200).extract().jsonPath();
         assertThat(health.getString("components.'downstream:device-service'.status")).isEqualTo("UP");
         assertThat(health.getString("components.'downstream:device-service'.address"))
                 .isEqualTo("http://127.0.0.1:" + DownstreamTestResource.devicePort());

@@ -158,7 +158,7 @@ public abstract class ServiceFoundationContract {
 
     @Test
     void healthAndMetricsAreOnlyOnTheManagementPort() {
-        assertThat(managementRoot.getPort()).isNotEqualTo(io.restassured.RestAssured.port);
+        assertThat(managementPort(managementRoot)).isNotEqualTo(io.restassured.RestAssured.port);
         String pgBouncer = "127.0.0.1:" + infra().settings().ports().pgBouncer();
         for (String path : List.of("/health", "/health/live", "/health/ready", "/health/started", "/health/detailed", "/metrics")) {
             String body = given().header("X-Request-Id", "req-mgmt").when().get(path).then().statusCode(404)
@@ -189,7 +189,17 @@ public abstract class ServiceFoundationContract {
 
     /** A request to the management interface (health and metrics). */
     protected RequestSpecification management() {
-        return given().port(managementRoot.getPort());
+        return given().port(managementPort(managementRoot));
+    }
+
+    /**
+     * The port of the running application's management interface. {@code @TestHTTPResource(management = true)} knows it
+     * when {@code quarkus.management.test-port} is 0 (a free port); a test resource that fixes the port gives it in config.
+     */
+    public static int managementPort(URL injected) {
+        int configured = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", Integer.class).orElse(0);
+        return configured > 0 ? configured : injected.getPort();
     }
 
     /** A request carrying the internal token of a viewer, as the gateway would forward it. */

@@ -45,6 +45,9 @@ public final class FanoutBench {
             new SecureRandom().nextBytes(key);
             env.put("CREDENTIAL_KEYS", "bench:" + Base64.getEncoder().encodeToString(key));
             env.put("HTTP_PORT", Integer.toString(port));
+            // health is on the management interface, never on the API port
+            int managementPort = freePort();
+            env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
             env.put("HTTP_HOST", "127.0.0.1");
             env.put("LOG_FORMAT", "console");
             env.put("SSH_MAX_CONCURRENT_DEVICES", Integer.toString(Math.max(concurrency, 256)));
@@ -54,7 +57,8 @@ public final class FanoutBench {
             Process service = start(processes, work.resolve("device-service.log"), env, "java", "-jar",
                     root.resolve("device-service/target/quarkus-app/quarkus-run.jar").toString());
             String base = "http://127.0.0.1:" + port;
-            await("device service ready", () -> get(base + "/health/ready", null).statusCode() == 200);
+            String management = "http://127.0.0.1:" + managementPort;
+            await("device service ready", () -> get(management + "/health/ready", null).statusCode() == 200);
             // the lab takes free ports for its devices: start it once the service holds its own port
             Process lab = start(processes, work.resolve("lab.log"), Map.of(), "java", "-Xmx1g", "-jar",
                     jar(root.resolve("device-lab/target"), "device-lab-"), "--devices", Integer.toString(devices), "--base-port", "0",

@@ -48,6 +48,9 @@ public final class TaskBench {
             new SecureRandom().nextBytes(key);
             env.put("CREDENTIAL_KEYS", "bench:" + Base64.getEncoder().encodeToString(key));
             env.put("HTTP_PORT", Integer.toString(port));
+            // health is on the management interface, never on the API port
+            int managementPort = freePort();
+            env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
             env.put("HTTP_HOST", "127.0.0.1");
             env.put("LOG_FORMAT", "console");
             env.put("SSH_MAX_CONCURRENT_DEVICES", Integer.toString(Math.max(concurrency, 256)));
@@ -56,7 +59,8 @@ public final class TaskBench {
             Process service = start(processes, work.resolve("device-service.log"), env, "java", "-jar",
                     root.resolve("device-service/target/quarkus-app/quarkus-run.jar").toString());
             String base = "http://127.0.0.1:" + port;
-            await("device service ready", () -> get(base + "/health/ready", null).statusCode() == 200);
+            String management = "http://127.0.0.1:" + managementPort;
+            await("device service ready", () -> get(management + "/health/ready", null).statusCode() == 200);
             // the lab takes free ports for its devices: start it once the service holds its own port
             Process lab = start(processes, work.resolve("lab.log"), Map.of(), "java", "-Xmx1g", "-jar",
                     jar(root.resolve("device-lab/target"), "device-lab-"), "--devices", Integer.toString(devices), "--base-port", "0",
@@ -88,16 +92,20 @@ public final class TaskBench {
             taskEnv.put("TASK_REPLICA_CAPACITY", Integer.toString(concurrency));
             taskEnv.put("TASK_POLL_INTERVAL", "1s");
             List<String> replicas = new ArrayList<>();
+            List<String> replicaManagement = new ArrayList<>();
             for (String name : List.of("task-a", "task-b")) {
                 int replicaPort = freePort();
                 Map<String, String> replicaEnv = new HashMap<>(taskEnv);
                 replicaEnv.put("HTTP_PORT", Integer.toString(replicaPort));
+                int replicaManagementPort = freePort();
+                replicaEnv.put("MANAGEMENT_PORT", Integer.toString(replicaManagementPort));
+                replicaManagement.add("http://127.0.0.1:" + replicaManagementPort);
                 replicaEnv.put("INSTANCE_ID", name);
                 start(processes, work.resolve(name + ".log"), replicaEnv, "java", "-jar",
                         root.resolve("task-service/target/quarkus-app/quarkus-run.jar").toString());
                 replicas.add("http://127.0.0.1:" + replicaPort);
             }
-            for (String replica : replicas) {
+            for (String replica : replicaManagement) {
                 await(replica + " ready", () -> get(replica + "/health/ready", null).statusCode() == 200);
             }
             System.out.printf("task benchmark: %d lab devices, one command each, concurrency %d, two task-service replicas%n", devices,

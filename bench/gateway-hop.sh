@@ -54,16 +54,21 @@ openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt 
 openssl ec -in "$WORK/private.pem" -pubout -out "$WORK/public.pem" 2>/dev/null
 DEVICE_PORT=$(free_port)
 GATEWAY_PORT=$(free_port)
+# health and metrics are on each service's management interface
+DEVICE_MANAGEMENT_PORT=$(free_port)
+GATEWAY_MANAGEMENT_PORT=$(free_port)
 ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 
 start() {
-    local name=$1 port=$2
-    shift 2
+    local name=$1 port=$2 management=$3
+    shift 3
     (
         set -a
         source "$WORK/infra.env"
         set +a
         export HTTP_HOST=127.0.0.1 HTTP_PORT="$port" LOG_FORMAT=console LOG_LEVEL=${SERVICE_LOG_LEVEL:-WARN} SHUTDOWN_DELAY=0s
+        export MANAGEMENT_HOST=127.0.0.1 MANAGEMENT_PORT="$management"
+        export DEVICE_SERVICE_HEALTH_URL="http://127.0.0.1:$DEVICE_MANAGEMENT_PORT/health/ready"
         INTERNAL_TOKEN_PUBLIC_KEY="$(cat "$WORK/public.pem")"
         INTERNAL_TOKEN_PRIVATE_KEY="$(cat "$WORK/private.pem")"
         export INTERNAL_TOKEN_PUBLIC_KEY INTERNAL_TOKEN_PRIVATE_KEY
@@ -74,11 +79,11 @@ start() {
     ) &
     PIDS+=($!)
 }
-start device-service "$DEVICE_PORT"
+start device-service "$DEVICE_PORT" "$DEVICE_MANAGEMENT_PORT"
 # the route table is configuration: a route to the same endpoint the direct side calls
-start gateway-service "$GATEWAY_PORT" -Dgateway.routes.bench.prefix=/api/v1/device-instances \
+start gateway-service "$GATEWAY_PORT" "$GATEWAY_MANAGEMENT_PORT" -Dgateway.routes.bench.prefix=/api/v1/device-instances \
     -Dgateway.routes.bench.upstream=device-service -Dgateway.routes.bench.rewrite=/api/v1/instances
-for port in "$DEVICE_PORT" "$GATEWAY_PORT"; do
+for port in "$DEVICE_MANAGEMENT_PORT" "$GATEWAY_MANAGEMENT_PORT"; do
     for _ in $(seq 1 240); do
         curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready" && break
         sleep 0.5
@@ -134,7 +139,7 @@ run "$DIRECT_URL" "$(internal_token)" "$WORK/direct.txt"
 run "$GATEWAY_URL" "$SESSION" "$WORK/gateway.txt"
 
 if [ "${KEEP:-0}" = 1 ]; then
-    curl -fs "http://127.0.0.1:$GATEWAY_PORT/metrics" | grep -E '^(http_server_requests_seconds_count|gateway_upstream)' \
+    curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics" | grep -E '^(http_server_requests_seconds_count|gateway_upstream)' \
         > "$WORK/gateway-metrics.txt" || true
 fi
 

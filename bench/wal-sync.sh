@@ -47,10 +47,13 @@ superuser_sql "GRANT pg_monitor TO $BACKUP_DB_USER"
 openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out "$WORK/private.pem"
 openssl ec -in "$WORK/private.pem" -pubout -out "$WORK/public.pem" 2>/dev/null
 PORT=$(free_port)
+# /metrics is on the management interface, never on the API port
+MANAGEMENT_PORT=$(free_port)
 
 start_service() {
     (
         export HTTP_HOST=127.0.0.1 HTTP_PORT="$PORT" LOG_FORMAT=console LOG_LEVEL=${SERVICE_LOG_LEVEL:-INFO} SHUTDOWN_DELAY=0s
+        export MANAGEMENT_HOST=127.0.0.1 MANAGEMENT_PORT
         export BACKUP_DIR="$WORK/backups" BACKUP_WORK_DIR="$WORK/work" BACKUP_WAL_SYNCHRONOUS="$1" BACKUP_WAL_LAG_INTERVAL=1s
         INTERNAL_TOKEN_PUBLIC_KEY="$(cat "$WORK/public.pem")"
         export INTERNAL_TOKEN_PUBLIC_KEY
@@ -58,7 +61,7 @@ start_service() {
     ) &
     SERVICE_PID=$!
     for _ in $(seq 1 240); do
-        curl -fs "http://127.0.0.1:$PORT/metrics" 2>/dev/null | grep -q '^backup_wal_receiver_up 1' && return 0
+        curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/metrics" 2>/dev/null | grep -q '^backup_wal_receiver_up 1' && return 0
         sleep 0.5
     done
     echo "the WAL receiver did not start; log: $WORK/backup-service.log" >&2
@@ -87,7 +90,7 @@ run() {
     local bench=$!
     if [ "$label" != none ]; then
         while kill -0 "$bench" 2>/dev/null; do
-            curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^backup_wal_receiver_lag_bytes /{b=$2} /^backup_wal_receiver_lag_seconds /{s=$2} END{print b, s}' >> "$lag" || true
+            curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/metrics" | awk '/^backup_wal_receiver_lag_bytes /{b=$2} /^backup_wal_receiver_lag_seconds /{s=$2} END{print b, s}' >> "$lag" || true
             sleep 1
         done
     fi

@@ -18,6 +18,11 @@ GATEWAY_PORT=${GATEWAY_PORT:-8080}
 DEVICE_PORT=${DEVICE_PORT:-8081}
 TASK_PORT=${TASK_PORT:-8082}
 BACKUP_PORT=${BACKUP_PORT:-8083}
+# health and metrics: each service's management interface, never its API port
+GATEWAY_MANAGEMENT_PORT=${GATEWAY_MANAGEMENT_PORT:-9080}
+DEVICE_MANAGEMENT_PORT=${DEVICE_MANAGEMENT_PORT:-9081}
+TASK_MANAGEMENT_PORT=${TASK_MANAGEMENT_PORT:-9082}
+BACKUP_MANAGEMENT_PORT=${BACKUP_MANAGEMENT_PORT:-9083}
 LAB_DEVICES=${LAB_DEVICES:-50}
 LAB_BASE_PORT=${LAB_BASE_PORT:-22000}
 LAB_ADMIN_PORT=${LAB_ADMIN_PORT:-21999}
@@ -34,6 +39,16 @@ port_of() {
     esac
 }
 
+management_port_of() {
+    case "$1" in
+        gateway) echo "$GATEWAY_MANAGEMENT_PORT" ;;
+        device) echo "$DEVICE_MANAGEMENT_PORT" ;;
+        task) echo "$TASK_MANAGEMENT_PORT" ;;
+        backup) echo "$BACKUP_MANAGEMENT_PORT" ;;
+        *) return 1 ;;
+    esac
+}
+
 pid_alive() {
     [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }
@@ -42,6 +57,7 @@ harness() {
     java -cp "$(ls "$ROOT"/infra-harness/target/infra-harness-*.jar | head -1)" io.junoscommander.infra.InfraHarnessMain "$@"
 }
 
+# $1: the service's management port
 ready() {
     curl -fs -o /dev/null --max-time 3 "http://127.0.0.1:$1/health/ready"
 }
@@ -103,9 +119,13 @@ start_service() {
         source "$STATE_DIR/infra.env"
         set +a
         export HTTP_HOST=127.0.0.1 HTTP_PORT="$port" INSTANCE_ID="$name-service-local-1"
+        export MANAGEMENT_HOST=127.0.0.1 MANAGEMENT_PORT="$(management_port_of "$name")"
         export ADMIN_USERNAME=admin ADMIN_PASSWORD="$(admin_password)"
         export DEVICE_SERVICE_URL="http://127.0.0.1:$DEVICE_PORT" TASK_SERVICE_URL="http://127.0.0.1:$TASK_PORT"
         export BACKUP_SERVICE_URL="http://127.0.0.1:$BACKUP_PORT"
+        export DEVICE_SERVICE_HEALTH_URL="http://127.0.0.1:$DEVICE_MANAGEMENT_PORT/health/ready"
+        export TASK_SERVICE_HEALTH_URL="http://127.0.0.1:$TASK_MANAGEMENT_PORT/health/ready"
+        export BACKUP_SERVICE_HEALTH_URL="http://127.0.0.1:$BACKUP_MANAGEMENT_PORT/health/ready"
         export LOG_FORMAT="${LOG_FORMAT:-json}"
         INTERNAL_TOKEN_PUBLIC_KEY="$(cat "$STATE_DIR/internal-token-public.pem")"
         export INTERNAL_TOKEN_PUBLIC_KEY
@@ -158,9 +178,10 @@ up() {
     echo "waiting for the services to be ready (up to ${READY_TIMEOUT} s)..."
     local deadline=$((SECONDS + READY_TIMEOUT))
     for name in "${SERVICES[@]}"; do
-        local port
+        local port management
         port=$(port_of "$name")
-        until ready "$port"; do
+        management=$(management_port_of "$name")
+        until ready "$management"; do
             if ! pid_alive "$STATE_DIR/pids/$name-service.pid"; then
                 echo "$name-service exited; last lines of $STATE_DIR/logs/$name-service.log:" >&2
                 tail -n 30 "$STATE_DIR/logs/$name-service.log" >&2
@@ -172,7 +193,7 @@ up() {
             fi
             sleep 0.5
         done
-        echo "$name-service ready on http://127.0.0.1:$port"
+        echo "$name-service ready on http://127.0.0.1:$port (health and metrics on http://127.0.0.1:$management)"
     done
     # the lab's devices and login in the inventory, so a command can be run right away
     for _ in $(seq 1 100); do
@@ -211,11 +232,12 @@ status() {
         printf '%-15s %-16s stopped\n' device-lab "127.0.0.1:$LAB_BASE_PORT+"
     fi
     for name in "${SERVICES[@]}"; do
-        local port state
+        local port management state
         port=$(port_of "$name")
+        management=$(management_port_of "$name")
         if pid_alive "$STATE_DIR/pids/$name-service.pid"; then
-            state="running (pid $(cat "$STATE_DIR/pids/$name-service.pid"))"
-            ready "$port" && state="$state, ready" || state="$state, not ready"
+            state="running (pid $(cat "$STATE_DIR/pids/$name-service.pid"), management :$management)"
+            ready "$management" && state="$state, ready" || state="$state, not ready"
         else
             state=stopped
         fi

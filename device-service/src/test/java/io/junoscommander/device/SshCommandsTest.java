@@ -1,6 +1,7 @@
 package io.junoscommander.device;
 
 import static io.junoscommander.device.InventoryApiTest.as;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,9 +11,11 @@ import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.lab.LabDevice;
 import io.junoscommander.lab.fault.Fault;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.net.ServerSocket;
+import java.net.URL;
 import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)
 class SshCommandsTest {
+
+    /** Health and metrics answer only on the management interface. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private static Map<String, Object> commands(String... lines) {
         return Map.of("commands", List.of(lines), "timeoutSeconds", 10);
@@ -156,7 +163,7 @@ class SshCommandsTest {
     void sshMetricsAreExported() {
         as("operator").contentType("application/json").body(commands("show version")).when()
                 .post("/api/v1/devices/" + Lab.id(Lab.junos().get(6)) + "/commands").then().statusCode(200);
-        String metrics = io.restassured.RestAssured.given().when().get("/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().port(management.getPort()).when().get("/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("(?m)^ssh_connect_duration_seconds_bucket\\{")
                 .containsPattern("(?m)^ssh_command_duration_seconds_count\\{[^}]*outcome=\"ok\"[^}]*platform=\"junos\"")
                 .containsPattern("(?m)^ssh_sessions_open ").containsPattern("(?m)^ssh_operations_active ");

@@ -99,6 +99,12 @@ public interface GatewayConfig {
         @WithDefault("10s")
         Duration openDuration();
 
+        /**
+         * Where the upstream answers readiness: its management interface, e.g. {@code http://device:9081/health/ready}
+         * (health is not served on a service's API port). Without it, {@code url} + {@code readiness-path}.
+         */
+        Optional<String> healthUrl();
+
         @WithDefault("/health/ready")
         String readinessPath();
 

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Real downstreams for the gateway's tests: the packaged device-service and backup-service ({@code …/target/quarkus-app},
  * built before this module) run as separate processes on free ports with the harness's PostgreSQL/Redis and the test key
- * pair. Task routes point at the device service (it answers their paths with its own 404 after verifying the token).
+ * pair, each with its management interface (health, metrics) on a free port of its own. Task routes point at the device
+ * service (it answers their paths with its own 404 after verifying the token).
  * Test-only routes: {@code /api/v1/device-instances} (device-service's instance list), {@code /api/v1/test-stream}
  * (probe endpoints of the gateway process itself, for streaming, SSE, timeouts and retries) and {@code /api/v1/test-dead}
  * (an address nothing listens on, for the circuit breaker).
@@ -25,18 +26,23 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
 
     private static Process device;
     private static int devicePort;
+    private static int deviceManagementPort;
     private static Process backup;
     private static int backupPort;
+    private static int backupManagementPort;
 
     @Override
     public synchronized Map<String, String> start() {
         if (device == null || !device.isAlive()) {
             devicePort = freePort();
-            device = launch(Path.of("..", "device-service", "target", "quarkus-app", "quarkus-run.jar"), devicePort, "device-service");
+            deviceManagementPort = freePort();
+            device = launch(Path.of("..", "device-service", "target", "quarkus-app", "quarkus-run.jar"), devicePort, deviceManagementPort,
+                    "device-service", Map.of(), Duration.ofSeconds(90));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> device.destroy()));
         }
         if (backup == null || !backup.isAlive()) {
             backupPort = freePort();
+            backupManagementPort = freePort();
             Path backupDir;
             try {
                 backupDir = Files.createTempDirectory("jc-gateway-backups");
@@ -44,26 +50,34 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
                 throw new IllegalStateException(e);
             }
             // no WAL streaming or schedules here: the gateway tests only need the backup API behind its route
-            backup = launch(Path.of("..", "backup-service", "target", "quarkus-app", "quarkus-run.jar"), backupPort, "backup-service",
+            backup = launch(Path.of("..", "backup-service", "target", "quarkus-app", "quarkus-run.jar"), backupPort, backupManagementPort,
+                    "backup-service",
                     Map.of("BACKUP_DIR", backupDir.toString(), "BACKUP_WAL_ENABLED", "false", "BACKUP_SCHEDULE_FULL", "off",
                             "BACKUP_SCHEDULE_REDIS", "off", "BACKUP_SCHEDULE_CLEANUP", "off", "BACKUP_SCHEDULE_DEVICES", "off",
                             "BACKUP_SCHEDULE_DRILL", "off"), Duration.ofSeconds(90));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> backup.destroy()));
         }
         int gatewayPort = freePort();
+        int gatewayManagementPort = freePort();
         int deadPort = freePort();
         String deviceUrl = "http://127.0.0.1:" + devicePort;
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.http.test-port", Integer.toString(gatewayPort));
+        config.put("quarkus.management.test-port", Integer.toString(gatewayManagementPort));
         config.put("DEVICE_SERVICE_URL", deviceUrl);
         config.put("TASK_SERVICE_URL", deviceUrl);
         config.put("BACKUP_SERVICE_URL", "http://127.0.0.1:" + backupPort);
+        String deviceReadiness = "http://127.0.0.1:" + deviceManagementPort + "/health/ready";
+        config.put("DEVICE_SERVICE_HEALTH_URL", deviceReadiness);
+        config.put("TASK_SERVICE_HEALTH_URL", deviceReadiness);
+        config.put("BACKUP_SERVICE_HEALTH_URL", "http://127.0.0.1:" + backupManagementPort + "/health/ready");
         config.put("gateway.routes.device-instances.prefix", "/api/v1/device-instances");
         config.put("gateway.routes.device-instances.upstream", "device-service");
         config.put("gateway.routes.device-instances.rewrite", "/api/v1/instances");
         config.put("gateway.upstreams.self.url", "http://127.0.0.1:" + gatewayPort);
         config.put("gateway.upstreams.self.failure-threshold", "1000");
         config.put("gateway.upstreams.self.openapi-path", "none");
+        config.put("gateway.upstreams.self.health-url", "http://127.0.0.1:" + gatewayManagementPort + "/health/ready");
         config.put("gateway.routes.test-stream.prefix", "/api/v1/test-stream");
         config.put("gateway.routes.test-stream.upstream", "self");
         config.put("gateway.routes.test-stream.rewrite", "/test/stream");
@@ -88,11 +102,8 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         // one downstream per test JVM, stopped by the shutdown hook
     }
 
-    static Process launch(Path jar, int port, String name) {
-        return launch(jar, port, name, Map.of(), Duration.ofSeconds(90));
-    }
-
-    static Process launch(Path jar, int port, String name, Map<String, String> extra, Duration timeout) {
+    /** Starts a packaged service with its API on {@code port} and health on {@code managementPort}; returns once ready. */
+    static Process launch(Path jar, int port, int managementPort, String name, Map<String, String> extra, Duration timeout) {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build " + name
                     + " first (./mvnw -B package -DskipTests -pl " + name + "); the full build orders it before gateway-service");
@@ -101,6 +112,7 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         env.putAll(InternalTokens.configuration());
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", Integer.toString(port));
+        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("INSTANCE_ID", name + "-for-gateway-tests-" + port);
         env.put("LOG_FORMAT", "console");
         env.put("SHUTDOWN_DELAY", "0s");
@@ -121,7 +133,7 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited early; see " + log.toAbsolutePath());
             }
-            if (status("http://127.0.0.1:" + port + "/health/ready") == 200) {
+            if (status("http://127.0.0.1:" + managementPort + "/health/ready") == 200) {
                 return process;
             }
             sleep(250);

@@ -32,7 +32,7 @@ class GatewayRestartIT {
 
         gateway.destroy();
         assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(DownstreamTestResource.status(base + "/health/live")).isEqualTo(-1);
+        assertThat(DownstreamTestResource.status(base + "/openapi")).isEqualTo(-1);
 
         gateway = start(port);
         given().baseUri(base).header("Authorization", "Bearer " + token).when().get("/api/v1/auth/me").then().statusCode(200)
@@ -45,7 +45,8 @@ class GatewayRestartIT {
         Map<String, String> extra = Map.of("ADMIN_USERNAME", "admin", "ADMIN_PASSWORD", "restart-admin-password", "SHUTDOWN_DELAY", "0s",
                 "DEVICE_SERVICE_URL", "http://127.0.0.1:1");
         SharedInfra.harness();
-        return DownstreamTestResource.launch(Path.of("target", "quarkus-app", "quarkus-run.jar"), port, "gateway-service", extra,
+        return DownstreamTestResource.launch(Path.of("target", "quarkus-app", "quarkus-run.jar"), port, DownstreamTestResource.freePort(),
+                "gateway-service", extra,
                 Duration.ofSeconds(90));
     }
 

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.junoscommander.infra.InfraHarness;
 import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.infra.testing.InternalTokens;
+import io.junoscommander.infra.testing.ServiceFoundationContract;
 import io.junoscommander.infra.testing.SharedInfra;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.net.URL;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +20,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)
 class PgBouncerOutageTest {
+
+    /** Health and metrics answer only on the management interface. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
+    private io.restassured.specification.RequestSpecification onManagement() {
+        return given().port(ServiceFoundationContract.managementPort(management));
+    }
 
     private final InfraHarness infra = SharedInfra.harness();
 
@@ -45,7 +56,7 @@ class PgBouncerOutageTest {
         given().header("Authorization", InternalTokens.bearer("ops", "viewer")).when().get("/api/v1/instances").then().statusCode(200);
     }
 
-    private static Response readiness() {
-        return given().when().get("/health/ready");
+    private Response readiness() {
+        return onManagement().when().get("/health/ready");
     }
 }

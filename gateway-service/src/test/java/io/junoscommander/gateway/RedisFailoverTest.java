@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junoscommander.infra.InfraHarness;
 import io.junoscommander.infra.testing.InfraTestResource;
+import io.junoscommander.infra.testing.ServiceFoundationContract;
 import io.junoscommander.infra.testing.SharedInfra;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import java.net.URL;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +23,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(InfraTestResource.class)
 @QuarkusTestResource(DownstreamTestResource.class)
 class RedisFailoverTest {
+
+    /** Health and metrics answer only on the management interface. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
+    private io.restassured.specification.RequestSpecification onManagement() {
+        return given().port(ServiceFoundationContract.managementPort(management));
+    }
 
     private final InfraHarness infra = SharedInfra.harness();
 
@@ -44,7 +55,7 @@ class RedisFailoverTest {
             System.out.printf("Redis failover: writes through the service succeeded again %.1f s after kill -9 of the master%n",
                     seconds);
             assertThat(infra.redisMaster()).isNotEqualTo(oldMaster);
-            given().when().get("/health/ready").then().statusCode(200);
+            onManagement().when().get("/health/ready").then().statusCode(200);
             // the session made on the old master is served by the new one
             Api.as(session).when().get("/api/v1/auth/me").then().statusCode(200).body("username",
                     org.hamcrest.Matchers.equalTo(Api.ADMIN));
@@ -56,7 +67,7 @@ class RedisFailoverTest {
         }
     }
 
-    private static JsonPath redisComponent() {
-        return given().when().get("/health/detailed").then().extract().jsonPath();
+    private JsonPath redisComponent() {
+        return onManagement().when().get("/health/detailed").then().extract().jsonPath();
     }
 }

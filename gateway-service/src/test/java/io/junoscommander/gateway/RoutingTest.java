@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.junoscommander.infra.testing.InfraTestResource;
+import io.junoscommander.infra.testing.ServiceFoundationContract;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -15,6 +17,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,6 +41,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(InfraTestResource.class)
 @QuarkusTestResource(DownstreamTestResource.class)
 class RoutingTest {
+
+    /** Health and metrics answer only on the management interface. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
+    private io.restassured.specification.RequestSpecification onManagement() {
+        return given().port(ServiceFoundationContract.managementPort(management));
+    }
 
     @Test
     void routedCallReachesDeviceServiceWhichAcceptsTheInternalToken() {
@@ -200,14 +211,14 @@ class RoutingTest {
         var open = Api.as(token).when().get("/api/v1/test-dead/anything").then().statusCode(503).contentType("application/problem+json")
                 .body("type", equalTo("urn:junoscommander:problem:upstream-unavailable")).extract();
         assertThat(Integer.parseInt(open.header("Retry-After"))).isBetween(1, 60);
-        String metrics = given().when().get("/metrics").then().statusCode(200).extract().asString();
+        String metrics = onManagement().when().get("/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("(?m)^gateway_upstream_circuit_state\\{[^}]*upstream=\"dead\"[^}]*\\} 1\\.0$")
                 .containsPattern("(?m)^gateway_upstream_circuit_state\\{[^}]*upstream=\"device-service\"[^}]*\\} 0\\.0$");
     }
 
     @Test
     void detailedHealthShowsEachDownstream() {
-        JsonPath health = given().when().get("/health/detailed").then().statusCode(200).extract().jsonPath();
+        JsonPath health = onManagement().when().get("/health/detailed").then().statusCode(200).extract().jsonPath();
         assertThat(health.getString("components.'downstream:device-service'.status")).isEqualTo("UP");
         assertThat(health.getString("components.'downstream:device-service'.address"))
                 .isEqualTo("http://127.0.0.1:" + DownstreamTestResource.devicePort());

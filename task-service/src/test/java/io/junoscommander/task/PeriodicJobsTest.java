@@ -10,9 +10,11 @@ import io.junoscommander.support.schedule.Cron;
 import io.junoscommander.support.schedule.PeriodicJobs;
 import io.junoscommander.task.task.TaskRetention;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,6 +32,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)
 class PeriodicJobsTest {
+
+    /** Health and metrics answer only on the management interface. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Inject
     PeriodicJobs jobs;
@@ -127,7 +133,7 @@ class PeriodicJobsTest {
         assertThat(fires.subList(1, 7)).extracting(fire -> fire.get("error")).containsExactly("disk full", "target unreachable", "",
                 "", "", "");
         assertThat(calls.get()).isEqualTo(6);
-        String metrics = given().when().get("/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().port(management.getPort()).when().get("/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("(?m)^periodic_job_fires_total\\{[^}]*job=\"" + job + "\",outcome=\"failed\"[^}]*} 2.0$")
                 .containsPattern("(?m)^periodic_job_fires_total\\{[^}]*job=\"" + job + "\",outcome=\"succeeded\"[^}]*} 4.0$")
                 .containsPattern("(?m)^periodic_job_fires_total\\{[^}]*job=\"" + job + "\",outcome=\"armed\"[^}]*} 1.0$");

@@ -37,6 +37,8 @@ final class TaskCluster {
     final DeviceLab lab;
     final String deviceService;
     final Map<String, String> replicaUrls = new HashMap<>();
+    /** Each process's management interface (health, metrics), by replica name and {@code device-service}. */
+    final Map<String, String> managementUrls = new HashMap<>();
     final Map<String, Process> replicas = new HashMap<>();
     final Map<String, String> deviceIds = new HashMap<>();
     private final Map<String, String> environment = new HashMap<>();
@@ -78,14 +80,16 @@ final class TaskCluster {
         deviceService = "http://127.0.0.1:" + devicePort;
         Map<String, String> deviceEnv = new HashMap<>(environment);
         deviceEnv.put("HTTP_PORT", Integer.toString(devicePort));
+        int deviceManagementPort = freePort();
+        deviceEnv.put("MANAGEMENT_PORT", Integer.toString(deviceManagementPort));
+        managementUrls.put("device-service", "http://127.0.0.1:" + deviceManagementPort);
         deviceEnv.put("INSTANCE_ID", "device-it");
         replicas.put("device-service", start("device-service", root.resolve("device-service/target/quarkus-app/quarkus-run.jar"),
                 deviceEnv));
         environment.put("DEVICE_SERVICE_URL", deviceService);
         startReplica("task-a");
         startReplica("task-b");
-        awaitReady(deviceService);
-        replicaUrls.values().forEach(TaskCluster::awaitReady);
+        managementUrls.values().forEach(TaskCluster::awaitReady);
 
         lab = DeviceLab.start(LabConfig.builder().devices(LAB_DEVICES).build());
         registerLab();
@@ -93,8 +97,11 @@ final class TaskCluster {
 
     void startReplica(String name) throws IOException {
         int port = replicaUrls.containsKey(name) ? URI.create(replicaUrls.get(name)).getPort() : freePort();
+        int managementPort = managementUrls.containsKey(name) ? URI.create(managementUrls.get(name)).getPort() : freePort();
         Map<String, String> env = new HashMap<>(environment);
         env.put("HTTP_PORT", Integer.toString(port));
+        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+        managementUrls.put(name, "http://127.0.0.1:" + managementPort);
         env.put("INSTANCE_ID", name);
         replicaUrls.put(name, "http://127.0.0.1:" + port);
         replicas.put(name, start(name, root.resolve("task-service/target/quarkus-app/quarkus-run.jar"), env));
@@ -140,12 +147,17 @@ final class TaskCluster {
         return replicaUrls.get(name);
     }
 
-    static void awaitReady(String baseUrl) {
+    String management(String name) {
+        return managementUrls.get(name);
+    }
+
+    /** Waits for readiness on a management interface's address. */
+    static void awaitReady(String managementUrl) {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).build(),
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(managementUrl + "/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -163,7 +175,7 @@ final class TaskCluster {
                 return;
             }
         }
-        throw new IllegalStateException(baseUrl + " not ready after 90 s");
+        throw new IllegalStateException(managementUrl + " not ready after 90 s");
     }
 
     private static int freePort() throws IOException {

@@ -146,7 +146,7 @@ class TaskEngineIT {
         } finally {
             slow.forEach(LabDevice::clearFaults);
             cluster.startReplica(victim);
-            TaskCluster.awaitReady(cluster.replica(victim));
+            TaskCluster.awaitReady(cluster.management(victim));
         }
     }
 
@@ -343,7 +343,7 @@ class TaskEngineIT {
     void engineMetricsAreExported() {
         // either replica may have done a given piece of work (a replica killed earlier restarted with fresh counters)
         String metrics = java.util.stream.Stream.of("task-a", "task-b").map(replica -> io.restassured.RestAssured.given()
-                .baseUri(cluster.replica(replica)).when().get("/metrics").then().statusCode(200).extract().asString())
+                .baseUri(cluster.management(replica)).when().get("/metrics").then().statusCode(200).extract().asString())
                 .collect(java.util.stream.Collectors.joining("\n"));
         assertThat(metrics).containsPattern("(?m)^task_device_results_total\\{[^}]*outcome=\"succeeded\"")
                 .containsPattern("(?m)^task_device_duration_seconds_bucket\\{").containsPattern("(?m)^task_queue_depth ")

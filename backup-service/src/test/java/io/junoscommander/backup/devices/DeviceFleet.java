@@ -39,6 +39,7 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
     private static DeviceLab lab;
     private static Process deviceService;
     private static String deviceServiceUrl;
+    private static String deviceManagementUrl;
     private static final Map<String, String> IDS = new HashMap<>();
 
     @Override
@@ -78,6 +79,9 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
         env.put("CREDENTIAL_KEYS", "it:" + Base64.getEncoder().encodeToString(key));
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", Integer.toString(port));
+        int managementPort = freePort();
+        deviceManagementUrl = "http://127.0.0.1:" + managementPort;
+        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("INSTANCE_ID", "device-for-backup-tests-" + port);
         env.put("LOG_FORMAT", "console");
         env.put("SHUTDOWN_DELAY", "0s");
@@ -143,7 +147,8 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
                 throw new IllegalStateException("device-service exited early; see " + log.toAbsolutePath());
             }
             try {
-                HttpURLConnection connection = (HttpURLConnection) URI.create(deviceServiceUrl + "/health/ready").toURL().openConnection();
+                HttpURLConnection connection = (HttpURLConnection) URI.create(deviceManagementUrl + "/health/ready").toURL()
+                        .openConnection();
                 connection.setConnectTimeout(1000);
                 connection.setReadTimeout(3000);
                 if (connection.getResponseCode() == 200) {

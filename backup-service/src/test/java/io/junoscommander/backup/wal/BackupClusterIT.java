@@ -39,6 +39,8 @@ class BackupClusterIT {
     private static final Duration LEASE = Duration.ofSeconds(6);
     private static final Map<String, Process> REPLICAS = new LinkedHashMap<>();
     private static final Map<String, String> URLS = new HashMap<>();
+    /** Each replica's management interface (health). */
+    private static final Map<String, String> MANAGEMENT_URLS = new HashMap<>();
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
@@ -66,6 +68,9 @@ class BackupClusterIT {
             int port = freePort();
             Map<String, String> own = new HashMap<>(env);
             own.put("HTTP_PORT", Integer.toString(port));
+            int managementPort = freePort();
+            own.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+            MANAGEMENT_URLS.put(name, "http://127.0.0.1:" + managementPort);
             own.put("INSTANCE_ID", name);
             ProcessBuilder builder = new ProcessBuilder("java", "-Xmx384m", "-jar", Path.of(System.getProperty("user.dir"), "target",
                     "quarkus-app", "quarkus-run.jar").toString()).redirectErrorStream(true)
@@ -74,7 +79,7 @@ class BackupClusterIT {
             REPLICAS.put(name, builder.start());
             URLS.put(name, "http://127.0.0.1:" + port);
         }
-        URLS.values().forEach(BackupClusterIT::awaitReady);
+        MANAGEMENT_URLS.values().forEach(BackupClusterIT::awaitReady);
     }
 
     @AfterAll
@@ -197,12 +202,12 @@ class BackupClusterIT {
                 .get("/api/v1/backups/wal").then().statusCode(200).extract().jsonPath();
     }
 
-    private static void awaitReady(String baseUrl) {
+    private static void awaitReady(String managementUrl) {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready")).build(),
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(managementUrl + "/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
@@ -220,7 +225,7 @@ class BackupClusterIT {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError(baseUrl + " not ready within 90 s");
+        throw new AssertionError(managementUrl + " not ready within 90 s");
     }
 
     private static int freePort() throws IOException {

@@ -8,9 +8,11 @@ import io.junoscommander.backup.run.BackupJob;
 import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.infra.testing.InternalTokens;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,6 +33,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTestResource(BackupTestResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalArchiveTest {
+
+    /** Health and metrics answer only on the management interface. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private static final Logger LOG = Logger.getLogger(WalArchiveTest.class);
     private static final String SLOT = "jc_backup_wal";
@@ -61,11 +67,11 @@ class WalArchiveTest {
                 .get(0).get("sha256");
         assertThat(BackupJob.sha256(stored)).isEqualTo(recorded);
 
-        String metrics = given().when().get("/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().port(management.getPort()).when().get("/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("backup_wal_receiver_up 1.0").contains("backup_wal_receiver_local 1.0")
                 .contains("backup_wal_receiver_lag_bytes").contains("backup_wal_receiver_lag_seconds")
                 .contains("backup_wal_receiver_restarts_total");
-        String health = given().when().get("/health/detailed").then().extract().asString();
+        String health = given().port(management.getPort()).when().get("/health/detailed").then().extract().asString();
         assertThat(health).contains("\"wal-receiver\"").contains(switched);
     }
 

@@ -7,10 +7,14 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
-/** Each upstream's {@code /health/ready} on the gateway's {@code /health/detailed}, with its circuit breaker state. */
+/**
+ * Each upstream's readiness (its {@code health-url}, on the upstream's management interface) on the gateway's
+ * {@code /health/detailed}, with its circuit breaker state.
+ */
 @ApplicationScoped
 public class DownstreamHealth implements ComponentContributor {
 
@@ -33,9 +37,10 @@ public class DownstreamHealth implements ComponentContributor {
         String name = "downstream:" + upstream.name();
         String address = upstream.base().toString();
         long start = System.nanoTime();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(upstream.base().getHost())
-                .setPort(upstream.base().getPort() > 0 ? upstream.base().getPort() : 80)
-                .setURI(upstream.base().getRawPath() + upstream.config().readinessPath())
+        URI health = readinessUri(upstream);
+        boolean ssl = "https".equals(health.getScheme());
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(health.getHost())
+                .setPort(health.getPort() > 0 ? health.getPort() : ssl ? 443 : 80).setSsl(ssl).setURI(health.getRawPath())
                 .setIdleTimeout(identity.healthTimeout().toMillis()).setConnectTimeout(identity.healthTimeout().toMillis());
         Uni<Integer> status = Uni.createFrom().completionStage(() -> upstream.client().request(options)
                 .compose(request -> request.send().compose(response -> response.body().map(body -> response.statusCode())))
@@ -48,5 +53,10 @@ public class DownstreamHealth implements ComponentContributor {
             return ComponentReport.down(name, "http", address, ms, "readiness answered " + code);
         }).onFailure().recoverWithItem(e -> ComponentReport.down(name, "http", address, (System.nanoTime() - start) / 1_000_000,
                 e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+    }
+
+    static URI readinessUri(Upstreams.Upstream upstream) {
+        return upstream.config().healthUrl().map(URI::create)
+                .orElseGet(() -> URI.create(upstream.base() + upstream.config().readinessPath()));
     }
 }

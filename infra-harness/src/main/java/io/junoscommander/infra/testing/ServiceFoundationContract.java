@@ -7,7 +7,10 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.junoscommander.infra.InfraHarness;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every service owes the platform, asserted through its HTTP interface against the real PostgreSQL, PgBouncer and
- * Redis/Sentinel of the harness. A service's test extends this with {@code @QuarkusTest} and names itself.
+ * Redis/Sentinel of the harness. A service's test extends this with {@code @QuarkusTest} and names itself. Health and
+ * metrics are asked of the management interface ({@link #management()}); the public port must not serve them.
  */
 public abstract class ServiceFoundationContract {
+
+    /** The management interface's root ({@code quarkus.management.test-port}, a free port in tests). */
+    @TestHTTPResource(value = "/", management = true)
+    URL managementRoot;
 
     protected abstract String serviceName();
 
@@ -29,19 +37,19 @@ public abstract class ServiceFoundationContract {
 
     @Test
     void readinessIsUpWithPgBouncerAndRedisSentinelComponents() {
-        given().when().get("/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        management().when().get("/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'postgresql' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'postgresql' }.data.via", equalTo("pgbouncer"))
                 .body("checks.find { it.name == 'redis' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'redis' }.data.via", equalTo("sentinel"));
-        given().when().get("/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/health/started").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/health").then().statusCode(200).body("status", equalTo("UP"));
+        management().when().get("/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        management().when().get("/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        management().when().get("/health").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void detailedHealthNamesTheServiceAndItsComponents() {
-        JsonPath body = given().when().get("/health/detailed").then().statusCode(200).contentType("application/json").extract()
+        JsonPath body = management().when().get("/health/detailed").then().statusCode(200).contentType("application/json").extract()
                 .jsonPath();
         assertThat(body.getString("status")).isEqualTo("UP");
         assertThat(body.getString("service")).isEqualTo(serviceName());
@@ -63,7 +71,7 @@ public abstract class ServiceFoundationContract {
 
     @Test
     void rowWrittenThroughPgBouncerIsReadBackAndPgBouncerCarriedTheTraffic() {
-        String instanceId = given().when().get("/health/detailed").then().statusCode(200).extract().path("instanceId");
+        String instanceId = management().when().get("/health/detailed").then().statusCode(200).extract().path("instanceId");
         // the heartbeat writes this replica's row through the reactive datasource; the API reads it back the same way
         awaitTrue(Duration.ofSeconds(20), () -> viewer().when().get("/api/v1/instances").then().statusCode(200).extract().jsonPath()
                 .getList("instanceId").contains(instanceId));
@@ -91,8 +99,8 @@ public abstract class ServiceFoundationContract {
 
     @Test
     void metricsArePrometheusTextWithHttpJvmPoolAndRedisFigures() {
-        given().when().get("/health/ready").then().statusCode(200);
-        String metrics = given().when().get("/metrics").then().statusCode(200).extract().asString();
+        management().when().get("/health/ready").then().statusCode(200);
+        String metrics = management().when().get("/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes")
                 .containsPattern("(?m)^postgresql_current\\{[^}]*clientType=\"sql\"")
                 .containsPattern("(?m)^postgresql_queue_size\\{").containsPattern("(?m)^redis_pool_active\\{")
@@ -101,12 +109,12 @@ public abstract class ServiceFoundationContract {
 
     @Test
     void requestIdIsEchoedOrGenerated() {
-        given().header("X-Request-Id", "trace-abc-123").when().get("/health/live").then().statusCode(200)
+        management().header("X-Request-Id", "trace-abc-123").when().get("/health/live").then().statusCode(200)
                 .header("X-Request-Id", "trace-abc-123");
-        String generated = given().when().get("/health/live").then().statusCode(200).extract().header("X-Request-Id");
+        String generated = management().when().get("/health/live").then().statusCode(200).extract().header("X-Request-Id");
         assertThat(generated).matches("[0-9a-f-]{36}");
         // a forged id carrying a line break is replaced, never echoed into logs or headers
-        String replaced = given().header("X-Request-Id", "bad id with spaces").when().get("/health/live").then().extract()
+        String replaced = management().header("X-Request-Id", "bad id with spaces").when().get("/health/live").then().extract()
                 .header("X-Request-Id");
         assertThat(replaced).doesNotContain(" ").matches("[0-9a-f-]{36}");
     }
@@ -143,9 +151,26 @@ public abstract class ServiceFoundationContract {
                 .contentType("application/problem+json");
         String expired = InternalTokens.token("alice", "admin", Duration.ofSeconds(-120));
         given().header("Authorization", "Bearer " + expired).when().get("/api/v1/instances").then().statusCode(401);
-        // health and metrics stay open for probes and scrapers
-        given().when().get("/health/ready").then().statusCode(200);
-        given().when().get("/metrics").then().statusCode(200);
+        // health and metrics stay open for probes and scrapers, on the management port
+        management().when().get("/health/ready").then().statusCode(200);
+        management().when().get("/metrics").then().statusCode(200);
+    }
+
+    @Test
+    void healthAndMetricsAreOnlyOnTheManagementPort() {
+        assertThat(managementPort(managementRoot)).isNotEqualTo(io.restassured.RestAssured.port);
+        String pgBouncer = "127.0.0.1:" + infra().settings().ports().pgBouncer();
+        for (String path : List.of("/health", "/health/live", "/health/ready", "/health/started", "/health/detailed", "/metrics")) {
+            String body = given().header("X-Request-Id", "req-mgmt").when().get(path).then().statusCode(404)
+                    .contentType("application/problem+json").body("type", equalTo("urn:junoscommander:problem:not-found"))
+                    .body("requestId", equalTo("req-mgmt")).extract().asString();
+            // no component address leaks through the public port, not even in an error
+            assertThat(body).doesNotContain(pgBouncer).doesNotContain(infra().redisMaster()).doesNotContain("postgresql")
+                    .doesNotContain("jvm_");
+            management().when().get(path).then().statusCode(200);
+        }
+        management().when().get("/health/detailed").then().contentType("application/json").body("status", equalTo("UP"));
+        assertThat(management().when().get("/metrics").then().extract().asString()).contains("jvm_memory_used_bytes");
     }
 
     @Test
@@ -160,6 +185,21 @@ public abstract class ServiceFoundationContract {
         // expired (past the verifier's 5 s clock skew), it is refused although it passed before
         awaitTrue(Duration.ofSeconds(20), () -> given().header("Authorization", "Bearer " + token).when().get("/api/v1/instances")
                 .then().extract().statusCode() == 401);
+    }
+
+    /** A request to the management interface (health and metrics). */
+    protected RequestSpecification management() {
+        return given().port(managementPort(managementRoot));
+    }
+
+    /**
+     * The port of the running application's management interface. {@code @TestHTTPResource(management = true)} knows it
+     * when {@code quarkus.management.test-port} is 0 (a free port); a test resource that fixes the port gives it in config.
+     */
+    public static int managementPort(URL injected) {
+        int configured = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", Integer.class).orElse(0);
+        return configured > 0 ? configured : injected.getPort();
     }
 
     /** A request carrying the internal token of a viewer, as the gateway would forward it. */

@@ -1,5 +1,6 @@
 package io.junoscommander.support.requestid;
 
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,7 +8,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.MDC;
 
 /**
- * First handler of every HTTP request, health and metrics included: fixes the request id, puts it in the logging context
+ * First handler of every HTTP request, on the public and the management port: fixes the request id, puts it in the logging context
  * and echoes it in the response. Downstream calls read it from the request headers.
  */
 @ApplicationScoped
@@ -18,6 +19,11 @@ public class RequestIdHandler {
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::handle);
+    }
+
+    /** Health and metrics on the management port carry the id too. */
+    void installOnManagement(@Observes ManagementInterface management) {
+        management.router().route().order(ORDER).handler(this::handle);
     }
 
     void handle(RoutingContext context) {

@@ -1,15 +1,19 @@
 package io.junoscommander.support.health;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.junoscommander.support.config.ServiceIdentity;
 import io.junoscommander.support.instance.InstanceRegistry;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.quarkus.vertx.http.ManagementInterface;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.security.PermitAll;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -19,23 +23,48 @@ import java.util.Map;
 /**
  * {@code /health/detailed}: one page for an operator: who answers (service, version, replica, uptime), each dependency
  * with its response time and pool figures, and which replicas of the service reported recently. 503 when a dependency
- * is down, like readiness.
+ * is down, like readiness. It names internal addresses, so it is served only on the management interface
+ * ({@code MANAGEMENT_PORT}), beside {@code /health} and {@code /metrics}; the public port answers 404 for it.
  */
-@Path("/health/detailed")
-@PermitAll
-public class DetailedHealthResource {
+@ApplicationScoped
+public class DetailedHealthRoute {
+
+    static final String PATH = "/health/detailed";
 
     private final InfrastructureProbes probes;
     private final InstanceRegistry registry;
     private final ServiceIdentity identity;
     private final List<ComponentContributor> contributors;
+    private final ObjectMapper json;
 
-    DetailedHealthResource(InfrastructureProbes probes, InstanceRegistry registry, ServiceIdentity identity,
-            Instance<ComponentContributor> contributors) {
+    DetailedHealthRoute(InfrastructureProbes probes, InstanceRegistry registry, ServiceIdentity identity,
+            Instance<ComponentContributor> contributors, ObjectMapper json) {
         this.probes = probes;
         this.registry = registry;
         this.identity = identity;
         this.contributors = contributors.stream().toList();
+        this.json = json;
+    }
+
+    void install(@Observes ManagementInterface management) {
+        management.router().get(PATH).handler(this::handle);
+    }
+
+    void handle(RoutingContext context) {
+        // the registry reads through Hibernate Reactive, which needs a duplicated context marked safe
+        Context duplicated = VertxContext.getOrCreateDuplicatedContext(Vertx.currentContext());
+        duplicated.runOnContext(ignored -> {
+            VertxContextSafetyToggle.setCurrentContextSafe(true);
+            detailed().subscribe().with(health -> {
+                try {
+                    String body = json.writeValueAsString(health);
+                    context.response().setStatusCode("UP".equals(health.status()) ? 200 : 503)
+                            .putHeader("Content-Type", "application/json").end(body);
+                } catch (JsonProcessingException e) {
+                    context.fail(e);
+                }
+            }, context::fail);
+        });
     }
 
     /** The answer's shape. */
@@ -43,9 +72,8 @@ public class DetailedHealthResource {
             long uptimeSeconds, Map<String, ComponentReport> components, List<String> liveInstances) {
     }
 
-    @GET
-    @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> detailed() {
+    /** The page, UP when PostgreSQL, Redis and every critical contributor are. */
+    public Uni<DetailedHealth> detailed() {
         Uni<List<String>> instances = registry.seenWithin(identity.heartbeatInterval().multipliedBy(3))
                 .map(rows -> rows.stream().map(row -> row.instanceId).toList())
                 .onFailure().recoverWithItem(List.of());
@@ -67,7 +95,7 @@ public class DetailedHealthResource {
             DetailedHealth body = new DetailedHealth(up ? "UP" : "DOWN", identity.serviceName(), identity.version(),
                     identity.instanceId(), started, Duration.between(started, OffsetDateTime.now()).toSeconds(), components,
                     found.getItem3());
-            return Response.status(up ? 200 : 503).entity(body).build();
+            return body;
         });
     }
 }

@@ -123,7 +123,8 @@ class BackupClusterIT {
 
     /** How many periods of the redis schedule this replica won and started (its periodic_job_fires counter). */
     private static double scheduledFires(String replica) {
-        String metrics = given().baseUri(URLS.get(replica)).when().get("/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().baseUri(MANAGEMENT_URLS.get(replica)).when().get("/metrics").then().statusCode(200).extract()
+                .asString();
         double total = 0;
         java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^periodic_job_fires_total\\{([^}]*)\\} (\\S+)$")
                 .matcher(metrics);

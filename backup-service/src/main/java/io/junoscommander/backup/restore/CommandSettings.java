@@ -90,14 +90,4 @@ public final class CommandSettings {
     public Optional<Path> pgBinDir() {
         return value("junoscommander.backup.postgres.bin-dir").map(Path::of);
     }
-
-    /** {@code BACKUP_S3_BUCKET}. */
-    public Optional<String> s3Bucket() {
-        return value("junoscommander.backup.s3.bucket");
-    }
-
-    /** {@code BACKUP_ENCRYPTION_KEY}. */
-    public boolean encrypted() {
-        return value("junoscommander.backup.encryption-key").isPresent();
-    }
 }

@@ -26,7 +26,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -225,10 +224,5 @@ public class BackupRunner {
     /** Awaits a catalog call from a worker thread; for handlers that record more than their own run (e.g. the drill). */
     public static <T> T awaitCatalog(java.util.function.Supplier<Uni<T>> call) throws Exception {
         return await(call);
-    }
-
-    /** Whether a run of {@code kind} is in progress on this replica's knowledge of the catalog. */
-    public Uni<Optional<UUID>> running(BackupKind kind) {
-        return catalog.running(kind).map(found -> found.map(run -> run.id));
     }
 }

@@ -1,6 +1,7 @@
 package io.junoscommander.backup.wal;
 
 import io.junoscommander.backup.config.BackupConfig;
+import io.junoscommander.backup.postgres.PgConnection;
 import io.junoscommander.backup.postgres.PgTools;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,9 +33,9 @@ final class PostgresTools {
         return text.toString();
     }
 
-    /** The environment a child tool gets: the backup role's password, and nothing that would point libpq elsewhere. */
+    /** The environment a child tool gets: the backup role's connection settings, and nothing that would point libpq elsewhere. */
     static void environment(BackupConfig config, Map<String, String> environment) {
         environment.keySet().removeIf(key -> key.startsWith("PG"));
-        config.postgres().password().filter(password -> !password.isEmpty()).ifPresent(password -> environment.put("PGPASSWORD", password));
+        environment.putAll(PgConnection.of(config.postgres()).environment());
     }
 }

@@ -1,15 +1,10 @@
 package io.junoscommander.gateway;
 
-import io.junoscommander.infra.testing.InternalTokens;
-import io.junoscommander.infra.testing.SharedInfra;
+import io.junoscommander.infra.testing.PackagedService;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,25 +19,16 @@ import java.util.Map;
  */
 public class DownstreamTestResource implements QuarkusTestResourceLifecycleManager {
 
-    private static Process device;
-    private static int devicePort;
-    private static int deviceManagementPort;
-    private static Process backup;
-    private static int backupPort;
-    private static int backupManagementPort;
+    private static PackagedService device;
+    private static PackagedService backup;
 
     @Override
     public synchronized Map<String, String> start() {
         if (device == null || !device.isAlive()) {
-            devicePort = freePort();
-            deviceManagementPort = freePort();
-            device = launch(Path.of("..", "device-service", "target", "quarkus-app", "quarkus-run.jar"), devicePort, deviceManagementPort,
-                    "device-service", Map.of(), Duration.ofSeconds(90));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> device.destroy()));
+            device = PackagedService.of("device-service").name("device-service-for-gateway-tests")
+                    .environment(PackagedService.testEnvironment()).start();
         }
         if (backup == null || !backup.isAlive()) {
-            backupPort = freePort();
-            backupManagementPort = freePort();
             Path backupDir;
             try {
                 backupDir = Files.createTempDirectory("jc-gateway-backups");
@@ -50,27 +36,26 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
                 throw new IllegalStateException(e);
             }
             // no WAL streaming or schedules here: the gateway tests only need the backup API behind its route
-            backup = launch(Path.of("..", "backup-service", "target", "quarkus-app", "quarkus-run.jar"), backupPort, backupManagementPort,
-                    "backup-service",
-                    Map.of("BACKUP_DIR", backupDir.toString(), "BACKUP_WAL_ENABLED", "false", "BACKUP_SCHEDULE_FULL", "off",
+            backup = PackagedService.of("backup-service").name("backup-service-for-gateway-tests")
+                    .environment(PackagedService.testEnvironment())
+                    .environment(Map.of("BACKUP_DIR", backupDir.toString(), "BACKUP_WAL_ENABLED", "false", "BACKUP_SCHEDULE_FULL", "off",
                             "BACKUP_SCHEDULE_REDIS", "off", "BACKUP_SCHEDULE_CLEANUP", "off", "BACKUP_SCHEDULE_DEVICES", "off",
-                            "BACKUP_SCHEDULE_DRILL", "off"), Duration.ofSeconds(90));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> backup.destroy()));
+                            "BACKUP_SCHEDULE_DRILL", "off")).start();
         }
         int gatewayPort = freePort();
         int gatewayManagementPort = freePort();
         int deadPort = freePort();
-        String deviceUrl = "http://127.0.0.1:" + devicePort;
+        String deviceUrl = device.url();
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.http.test-port", Integer.toString(gatewayPort));
         config.put("quarkus.management.test-port", Integer.toString(gatewayManagementPort));
         config.put("DEVICE_SERVICE_URL", deviceUrl);
         config.put("TASK_SERVICE_URL", deviceUrl);
-        config.put("BACKUP_SERVICE_URL", "http://127.0.0.1:" + backupPort);
-        String deviceReadiness = "http://127.0.0.1:" + deviceManagementPort + "/health/ready";
+        config.put("BACKUP_SERVICE_URL", backup.url());
+        String deviceReadiness = device.managementUrl() + "/health/ready";
         config.put("DEVICE_SERVICE_HEALTH_URL", deviceReadiness);
         config.put("TASK_SERVICE_HEALTH_URL", deviceReadiness);
-        config.put("BACKUP_SERVICE_HEALTH_URL", "http://127.0.0.1:" + backupManagementPort + "/health/ready");
+        config.put("BACKUP_SERVICE_HEALTH_URL", backup.managementUrl() + "/health/ready");
         config.put("gateway.routes.device-instances.prefix", "/api/v1/device-instances");
         config.put("gateway.routes.device-instances.upstream", "device-service");
         config.put("gateway.routes.device-instances.rewrite", "/api/v1/instances");
@@ -94,7 +79,7 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
     }
 
     static int devicePort() {
-        return devicePort;
+        return device.port();
     }
 
     @Override
@@ -102,73 +87,11 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         // one downstream per test JVM, stopped by the shutdown hook
     }
 
-    /** Starts a packaged service with its API on {@code port} and health on {@code managementPort}; returns once ready. */
-    static Process launch(Path jar, int port, int managementPort, String name, Map<String, String> extra, Duration timeout) {
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build " + name
-                    + " first (./mvnw -B package -DskipTests -pl " + name + "); the full build orders it before gateway-service");
-        }
-        Map<String, String> env = new HashMap<>(SharedInfra.harness().serviceEnvironment());
-        env.putAll(InternalTokens.configuration());
-        env.put("HTTP_HOST", "127.0.0.1");
-        env.put("HTTP_PORT", Integer.toString(port));
-        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-        env.put("INSTANCE_ID", name + "-for-gateway-tests-" + port);
-        env.put("LOG_FORMAT", "console");
-        env.put("SHUTDOWN_DELAY", "0s");
-        env.putAll(extra);
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                jar.toAbsolutePath().toString());
-        builder.environment().putAll(env);
-        Path log = Path.of("target", name + "-for-gateway-tests-" + port + ".log");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + jar, e);
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited early; see " + log.toAbsolutePath());
-            }
-            if (status("http://127.0.0.1:" + managementPort + "/health/ready") == 200) {
-                return process;
-            }
-            sleep(250);
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException(name + " not ready within " + timeout.toSeconds() + " s; see " + log.toAbsolutePath());
-    }
-
     static int status(String url) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            connection.setConnectTimeout(1000);
-            connection.setReadTimeout(3000);
-            int code = connection.getResponseCode();
-            connection.disconnect();
-            return code;
-        } catch (IOException e) {
-            return -1;
-        }
+        return PackagedService.status(url);
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return PackagedService.freePort();
     }
 }

@@ -4,11 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.junoscommander.infra.testing.SharedInfra;
-import java.nio.file.Path;
-import java.time.Duration;
+import io.junoscommander.infra.testing.PackagedService;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayRestartIT {
 
-    private Process gateway;
+    private PackagedService gateway;
 
     @Test
     void sessionCreatedBeforeARestartIsServedAfterIt() throws Exception {
@@ -30,8 +27,8 @@ class GatewayRestartIT {
                 "restart-admin-password")).when().post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
         given().baseUri(base).header("Authorization", "Bearer " + token).when().get("/api/v1/auth/me").then().statusCode(200);
 
-        gateway.destroy();
-        assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        gateway.stop();
+        assertThat(gateway.isAlive()).isFalse();
         assertThat(DownstreamTestResource.status(base + "/openapi")).isEqualTo(-1);
 
         gateway = start(port);
@@ -41,20 +38,16 @@ class GatewayRestartIT {
                 .body("find { it.current }.username", equalTo("admin"));
     }
 
-    private static Process start(int port) {
-        Map<String, String> extra = Map.of("ADMIN_USERNAME", "admin", "ADMIN_PASSWORD", "restart-admin-password", "SHUTDOWN_DELAY", "0s",
-                "DEVICE_SERVICE_URL", "http://127.0.0.1:1");
-        SharedInfra.harness();
-        return DownstreamTestResource.launch(Path.of("target", "quarkus-app", "quarkus-run.jar"), port, DownstreamTestResource.freePort(),
-                "gateway-service", extra,
-                Duration.ofSeconds(90));
+    private static PackagedService start(int port) {
+        return PackagedService.of("gateway-service").name("gateway-restart-" + port).port(port)
+                .environment(PackagedService.testEnvironment()).environment(Map.of("ADMIN_USERNAME", "admin", "ADMIN_PASSWORD",
+                        "restart-admin-password", "DEVICE_SERVICE_URL", "http://127.0.0.1:1")).start();
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroy();
-            gateway.waitFor(30, TimeUnit.SECONDS);
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
         }
     }
 }

@@ -33,7 +33,9 @@ final class ExportedMetrics {
             if (sample.group(3) != null) {
                 Matcher label = LABEL.matcher(sample.group(3));
                 while (label.find()) {
-                    labels.computeIfAbsent(label.group(1), name -> new TreeSet<>()).add(label.group(2));
+                    // as Prometheus does (honor_labels false): an exported label named like a target label becomes exported_<name>
+                    String name = targetLabels.containsKey(label.group(1)) ? "exported_" + label.group(1) : label.group(1);
+                    labels.computeIfAbsent(name, n -> new TreeSet<>()).add(label.group(2));
                 }
             }
             targetLabels.forEach((name, value) -> labels.computeIfAbsent(name, n -> new TreeSet<>()).add(value));

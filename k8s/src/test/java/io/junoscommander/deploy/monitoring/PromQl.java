@@ -37,6 +37,8 @@ final class PromQl {
 
     private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
             "group_left", "group_right", "inf", "nan", "atan2", "start", "end");
+    private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar", "count",
+            "count_values", "bottomk", "topk", "quantile");
     private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
     private static final Pattern TOKEN = Pattern.compile(
             "\\s+|(?<string>\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`)"
@@ -73,7 +75,8 @@ final class PromQl {
                     }
                 }
                 i++;
-            } else if ("ident".equals(kind) && ("(".equals(next) || KEYWORDS.contains(text.toLowerCase()))) {
+            } else if ("ident".equals(kind) && ("(".equals(next) || KEYWORDS.contains(text.toLowerCase())
+                    || AGGREGATIONS.contains(text) && GROUPING.contains(next))) {
                 i++;
             } else if ("ident".equals(kind)) {
                 List<LabelMatcher> matchers = new ArrayList<>();

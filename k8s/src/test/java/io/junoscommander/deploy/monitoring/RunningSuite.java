@@ -33,7 +33,10 @@ final class RunningSuite implements AutoCloseable {
 
     static final String ADMIN_PASSWORD = "monitoring-test-admin-password";
     static final Set<String> TERMINAL_TASK_STATES = Set.of("SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED");
-    static final Set<String> TERMINAL_BACKUP_STATES = Set.of("SUCCEEDED", "FAILED");
+    static final Set<String> TERMINAL_BACKUP_STATES = Set.of("succeeded", "failed");
+
+    /** About 30 s on an idle two-core machine; generous, as four engineers' builds may share it. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     final DeviceLab lab;
     final Map<String, PackagedService> services = new LinkedHashMap<>();
@@ -50,21 +53,24 @@ final class RunningSuite implements AutoCloseable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Path backupDir = Files.createTempDirectory("jc-monitoring-backups");
+        // the device service's port is chosen first: the task and backup services are started beside it with its address
+        int devicePort = PackagedService.freePort();
+        String deviceUrl = "http://127.0.0.1:" + devicePort;
         CompletableFuture<PackagedService> device = CompletableFuture.supplyAsync(() -> PackagedService.of("device-service")
+                .port(devicePort)
                 .environment(common).environment("CREDENTIAL_KEYS", "mon:" + Base64.getEncoder().encodeToString(key))
-                .logDirectory(logs).start());
+                .logDirectory(logs).readyTimeout(READY_TIMEOUT).start());
         CompletableFuture<PackagedService> backup = CompletableFuture.supplyAsync(() -> PackagedService.of("backup-service")
                 .environment(common).environment(Map.of("BACKUP_DIR", backupDir.toString(), "BACKUP_WAL_ENABLED", "false",
                         "BACKUP_SCHEDULE_FULL", "off", "BACKUP_SCHEDULE_REDIS", "off", "BACKUP_SCHEDULE_CLEANUP", "off",
                         "BACKUP_SCHEDULE_DEVICES", "off", "BACKUP_SCHEDULE_DRILL", "off"))
-                .logDirectory(logs).start());
-        services.put("device-service", device.join());
-        services.put("backup-service", backup.join());
-        String deviceUrl = services.get("device-service").url();
+                .environment("DEVICE_SERVICE_URL", deviceUrl).logDirectory(logs).readyTimeout(READY_TIMEOUT).start());
         CompletableFuture<PackagedService> task = CompletableFuture.supplyAsync(() -> PackagedService.of("task-service")
                 .environment(common).environment(Map.of("DEVICE_SERVICE_URL", deviceUrl, "TASK_POLL_INTERVAL", "1s"))
-                .logDirectory(logs).start());
+                .logDirectory(logs).readyTimeout(READY_TIMEOUT).start());
+        services.put("device-service", device.join());
         services.put("task-service", task.join());
+        services.put("backup-service", backup.join());
         Map<String, String> gatewayEnv = new LinkedHashMap<>(common);
         gatewayEnv.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
         for (String name : List.of("device-service", "task-service", "backup-service")) {
@@ -72,7 +78,7 @@ final class RunningSuite implements AutoCloseable {
             gatewayEnv.put(variable + "_SERVICE_URL", services.get(name).url());
             gatewayEnv.put(variable + "_SERVICE_HEALTH_URL", services.get(name).managementUrl() + "/health/ready");
         }
-        services.put("gateway-service", PackagedService.of("gateway-service").environment(gatewayEnv).logDirectory(logs).start());
+        services.put("gateway-service", PackagedService.of("gateway-service").environment(gatewayEnv).logDirectory(logs).readyTimeout(READY_TIMEOUT).start());
     }
 
     String gateway() {
@@ -82,7 +88,8 @@ final class RunningSuite implements AutoCloseable {
     /**
      * Through the gateway: login, a credential and devices (two lab devices, one address nothing listens on), the device
      * list, a command on a lab device and one on the dead address (an SSH error), a task over the lab devices run to its
-     * end, a logical PostgreSQL backup run to its end, and a path that does not exist (a 404).
+     * end, a logical PostgreSQL backup and a device configuration backup run to their end, and a path that does not exist
+     * (a 404).
      */
     void driveTraffic() throws Exception {
         JsonNode login = call("POST", "/api/v1/auth/login", Map.of("username", "admin", "password", ADMIN_PASSWORD), 200);
@@ -106,23 +113,30 @@ final class RunningSuite implements AutoCloseable {
 
         String taskId = call("POST", "/api/v1/tasks", Map.of("name", "monitoring", "commands", List.of("show version"), "target",
                 Map.of("deviceIds", labIds)), 202).path("id").asText();
-        String backupId = call("POST", "/api/v1/backups", Map.of("kind", "postgres-logical"), 202).path("id").asText();
-        awaitState("/api/v1/tasks/" + taskId, "state", TERMINAL_TASK_STATES);
-        awaitState("/api/v1/backups/" + backupId, "status", TERMINAL_BACKUP_STATES);
+        String dumpId = call("POST", "/api/v1/backups", Map.of("kind", "postgres-logical"), 202).path("id").asText();
+        String configsId = call("POST", "/api/v1/backups", Map.of("kind", "device-configs"), 202).path("id").asText();
+        awaitState("/api/v1/tasks/" + taskId, "state", TERMINAL_TASK_STATES, "SUCCEEDED");
+        awaitState("/api/v1/backups/" + dumpId, "status", TERMINAL_BACKUP_STATES, "succeeded");
+        awaitState("/api/v1/backups/" + configsId, "status", TERMINAL_BACKUP_STATES, "succeeded");
         call("GET", "/api/v1/no-such-thing", null, 404);
     }
 
-    private void awaitState(String path, String field, Set<String> terminal) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    /** Polls until the state is terminal; the traffic is only what it claims to be when it ended as {@code expected}. */
+    private void awaitState(String path, String field, Set<String> terminal, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         String state = "";
         while (System.nanoTime() < deadline) {
-            state = call("GET", path, null, 200).path(field).asText();
+            JsonNode answer = call("GET", path, null, 200);
+            state = answer.path(field).asText();
             if (terminal.contains(state)) {
+                if (!expected.equals(state)) {
+                    throw new AssertionError(path + " ended " + state + ": " + answer);
+                }
                 return;
             }
             Thread.sleep(300);
         }
-        throw new AssertionError(path + " still " + state + " after 60 s");
+        throw new AssertionError(path + " still " + state + " after 120 s");
     }
 
     JsonNode call(String method, String path, Object body, int expectedStatus) throws IOException, InterruptedException {

@@ -26,4 +26,8 @@ public interface ServiceIdentity {
     /** How often this replica refreshes its row in the instance registry. */
     @WithDefault("10s")
     Duration heartbeatInterval();
+
+    /** How often this replica evaluates its readiness for the readiness metrics (ReadinessMetrics). */
+    @WithDefault("15s")
+    Duration readinessMetricsInterval();
 }

@@ -59,7 +59,7 @@ public class RedisNodes {
     /** Sends one command; with {@code password} the connection authenticates first. */
     public Response send(Address address, Optional<String> password, Command command, String... args) throws IOException {
         RedisOptions options = new RedisOptions().setConnectionString("redis://" + address).setPreferredProtocolVersion(
-                ProtocolVersion.RESP2).setMaxPoolSize(1).setMaxPoolWaiting(1);
+                ProtocolVersion.RESP2).setMaxPoolSize(1).setMaxPoolWaiting(1).setMetricsName("redis.backup.node");
         password.filter(p -> !p.isEmpty()).ifPresent(options::setPassword);
         Redis client = Redis.createClient(vertx, options);
         try {

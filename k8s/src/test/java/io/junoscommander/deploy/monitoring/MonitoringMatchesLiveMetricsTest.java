@@ -185,6 +185,13 @@ class MonitoringMatchesLiveMetricsTest {
         }
         assertThat(backends).as("migration connections still open")
                 .noneMatch(row -> row.getOrDefault("application_name", "").endsWith("-migrations"));
+        // the pool did serve Flyway (connections were created) and holds none now
+        for (Map.Entry<String, String> exposition : expositions.entrySet()) {
+            assertThat(exposition.getValue()).as(exposition.getKey())
+                    .containsPattern("(?m)^agroal_creation_count_total\\{datasource=\"default\"} [1-9]")
+                    .containsPattern("(?m)^agroal_available_count\\{datasource=\"default\"} 0\\.0$")
+                    .containsPattern("(?m)^agroal_active_count\\{datasource=\"default\"} 0\\.0$");
+        }
     }
 
     /** Local port to remote port of a process's TCP sockets (IPv4 and IPv6), from /proc. */

@@ -72,13 +72,15 @@ final class RunningSuite implements AutoCloseable {
         services.put("task-service", task.join());
         services.put("backup-service", backup.join());
         Map<String, String> gatewayEnv = new LinkedHashMap<>(common);
+        gatewayEnv.put("ADMIN_USERNAME", "admin");
         gatewayEnv.put("ADMIN_PASSWORD", ADMIN_PASSWORD);
         for (String name : List.of("device-service", "task-service", "backup-service")) {
             String variable = name.substring(0, name.indexOf('-')).toUpperCase();
             gatewayEnv.put(variable + "_SERVICE_URL", services.get(name).url());
             gatewayEnv.put(variable + "_SERVICE_HEALTH_URL", services.get(name).managementUrl() + "/health/ready");
         }
-        services.put("gateway-service", PackagedService.of("gateway-service").environment(gatewayEnv).logDirectory(logs).readyTimeout(READY_TIMEOUT).start());
+        services.put("gateway-service", PackagedService.of("gateway-service").environment(gatewayEnv).logDirectory(logs)
+                .readyTimeout(READY_TIMEOUT).start());
     }
 
     String gateway() {
@@ -87,7 +89,8 @@ final class RunningSuite implements AutoCloseable {
 
     /**
      * Through the gateway: login, a credential and devices (two lab devices, one address nothing listens on), the device
-     * list, a command on a lab device and one on the dead address (an SSH error), a task over the lab devices run to its
+     * list, a command on a lab device and one on the dead address (an SSH error), a committed configuration change, a task
+     * over the lab devices run to its
      * end, a logical PostgreSQL backup and a device configuration backup run to their end, and a path that does not exist
      * (a 404).
      */
@@ -110,6 +113,9 @@ final class RunningSuite implements AutoCloseable {
         String deadId = call("GET", "/api/v1/devices?tag=dead", null, 200).path("items").get(0).path("id").asText();
         call("POST", "/api/v1/devices/" + labIds.get(0) + "/commands", Map.of("commands", List.of("show version")), 200);
         call("POST", "/api/v1/devices/" + deadId + "/commands", Map.of("commands", List.of("show version")), 200);
+        // a committed change is published to the backup service's configuration history
+        call("POST", "/api/v1/devices/" + labIds.get(1) + "/config", Map.of("lines", List.of("set system ntp server 192.0.2.123"), "mode",
+                "commit", "comment", "monitoring test"), 200);
 
         String taskId = call("POST", "/api/v1/tasks", Map.of("name", "monitoring", "commands", List.of("show version"), "target",
                 Map.of("deviceIds", labIds)), 202).path("id").asText();

@@ -31,6 +31,8 @@ public class InfrastructureProbes {
 
     static final String POSTGRES = "postgresql";
     static final String REDIS = "redis";
+    /** The Vert.x client metrics' name prefix of the Sentinel probes (without one they are exported as {@code m__*}). */
+    static final String SENTINEL_PROBE_METRICS = "redis.sentinel.probe";
 
     private final Pool pool;
     private final Redis redis;
@@ -92,7 +94,7 @@ public class InfrastructureProbes {
         }
         Redis client = sentinelClients.computeIfAbsent(sentinels.get(index),
                 uri -> Redis.createClient(vertx, new RedisOptions().setConnectionString(uri.toString()).setMaxPoolSize(1)
-                        .setPoolName("sentinel-probe-" + uri.getPort())));
+                        .setPoolName("sentinel-probe-" + uri.getPort()).setMetricsName(SENTINEL_PROBE_METRICS)));
         Request ask = Request.cmd(Command.SENTINEL).arg("get-master-addr-by-name").arg(masterName);
         return client.send(ask).ifNoItem().after(identity.healthTimeout()).fail()
                 .map(InfrastructureProbes::address)

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * asks, so the figures are the same under Kubernetes, compose or the local stack): {@code junoscommander_ready} (1/0),
  * {@code junoscommander_readiness_check_up{check}} per readiness check ({@code postgresql}: a query through PgBouncer;
  * {@code redis}: a write to the master Sentinel names) and {@code junoscommander_readiness_changes_total}, which counts
- * every flip so an alert sees flapping that falls between two scrapes.
+ * every flip once the replica has been ready (an alert then sees flapping that falls between two scrapes; starting up is
+ * not flapping).
  */
 @ApplicationScoped
 public class ReadinessMetrics {
@@ -31,6 +32,7 @@ public class ReadinessMetrics {
     private final AtomicInteger ready = new AtomicInteger(UNKNOWN);
     private final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
     private final Counter changes;
+    private volatile boolean readyOnce;
 
     ReadinessMetrics(SmallRyeHealthReporter reporter, MeterRegistry meters) {
         this.reporter = reporter;
@@ -62,9 +64,11 @@ public class ReadinessMetrics {
     private void record(boolean up) {
         int now = up ? 1 : 0;
         int before = ready.getAndSet(now);
-        if (before != UNKNOWN && before != now) {
+        // becoming ready at start is not a flip; every change after the first ready one is
+        if (before != now && readyOnce) {
             changes.increment();
         }
+        readyOnce |= up;
     }
 
     private AtomicInteger registerCheck(String name) {

@@ -100,11 +100,16 @@ public abstract class ServiceFoundationContract {
     @Test
     void metricsArePrometheusTextWithHttpJvmPoolAndRedisFigures() {
         management().when().get("/health/ready").then().statusCode(200);
+        given().when().get("/api/v1/no-such-path-for-metrics").then().statusCode(404);
         String metrics = management().when().get("/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes")
                 .containsPattern("(?m)^postgresql_current\\{[^}]*clientType=\"sql\"")
                 .containsPattern("(?m)^postgresql_queue_size\\{").containsPattern("(?m)^redis_pool_active\\{")
-                .containsPattern("(?m)^redis_commands_count_total\\{");
+                .containsPattern("(?m)^redis_commands_count_total\\{")
+                // buckets for latency percentiles (LatencyHistograms), probes not counted as API traffic, no meter without a name
+                .containsPattern("(?m)^http_server_requests_seconds_bucket\\{[^}]*le=\"0\\.005\"")
+                .doesNotContainPattern("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"/health")
+                .doesNotContainPattern("(?m)^m_");
     }
 
     @Test

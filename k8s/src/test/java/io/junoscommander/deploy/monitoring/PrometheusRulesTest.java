@@ -43,6 +43,24 @@ class PrometheusRulesTest {
                 "task-service=task-service:9082", "backup-service=backup-service:9083");
     }
 
+    /**
+     * Debian's promtool is built without Kubernetes discovery, so it cannot check this file; at least the parts the rules
+     * and dashboards depend on are asserted: annotated pods only, and job named after app.kubernetes.io/name.
+     */
+    @Test
+    void kubernetesScrapeJobKeepsAnnotatedPodsAndNamesTheJobAfterTheService() throws Exception {
+        JsonNode config = MonitoringFiles.yaml().readTree(MonitoringFiles.PROMETHEUS.resolve("scrape-kubernetes.yml").toFile());
+        JsonNode job = config.path("scrape_configs").get(0);
+        assertThat(job.path("kubernetes_sd_configs").get(0).path("role").asText()).isEqualTo("pod");
+        List<String> relabels = new ArrayList<>();
+        job.path("relabel_configs").forEach(relabel -> relabels.add(relabel.path("source_labels").toString() + " "
+                + relabel.path("action").asText("replace") + " " + relabel.path("target_label").asText() + " "
+                + relabel.path("regex").asText()));
+        assertThat(relabels).contains("[\"__meta_kubernetes_pod_annotation_prometheus_io_scrape\"] keep  true",
+                "[\"__meta_kubernetes_pod_label_app_kubernetes_io_name\"] replace job ",
+                "[\"__meta_kubernetes_pod_annotation_prometheus_io_path\"] replace __metrics_path__ (.+)");
+    }
+
     @Test
     void everyAlertHasForSeverityAndTheAnnotationsAnOperatorReads() throws Exception {
         List<String> problems = new ArrayList<>();

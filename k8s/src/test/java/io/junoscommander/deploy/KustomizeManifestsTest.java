@@ -146,6 +146,25 @@ class KustomizeManifestsTest {
         }
     }
 
+    @Test
+    void theCpuRequestsAreTheOnesSizingMdDerivesFromTheMeasurement() throws IOException {
+        Pattern row = Pattern.compile("^\\| `([a-z]+-service)` \\|.*\\| `([0-9]+m)` \\|$");
+        Map<String, String> sized = new HashMap<>();
+        for (String line : Files.readAllLines(RenderedManifests.repositoryRoot().resolve("k8s/base/SIZING.md"))) {
+            Matcher matcher = row.matcher(line.strip());
+            if (matcher.matches()) {
+                sized.put(matcher.group(1), matcher.group(2));
+            }
+        }
+        assertThat(sized.keySet()).containsExactlyInAnyOrderElementsOf(SERVICES);
+        for (String kustomization : List.of("base", "overlays/local", "overlays/production")) {
+            for (String service : SERVICES) {
+                assertThat(container(deployment(kustomization, service)).path("resources").path("requests").path("cpu").asText())
+                        .as(kustomization + " " + service).isEqualTo(sized.get(service));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"overlays/local", "overlays/production"})
     void everyPodRunsNonRootReadOnlyWithoutCapabilities(String kustomization) {

@@ -28,8 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Renders the kustomize overlays and checks what a cluster would otherwise only tell at apply time, or never: every
  * object against the Kubernetes 1.32 and CloudNativePG schemas (strictly: unknown fields fail), and the properties the
  * deployment promises: probes on the management port, CPU requests for the HPA, security contexts, a grace period longer
- * than the shutdown, an HPA and a PDB per service that select something, network rules that let the gateway reach the
- * services and nothing else in, settings that a service reads, Secrets that the generator provides.
+ * than the shutdown, migrations in an init container, an HPA and a PDB per service that select something, network rules
+ * that let the gateway reach the services and nothing else in, settings that a service reads, Secrets that the generator
+ * provides.
  */
 class KustomizeManifestsTest {
 
@@ -134,7 +135,7 @@ class KustomizeManifestsTest {
     @ValueSource(strings = {"overlays/local", "overlays/production"})
     void everyContainerHasCpuAndMemoryRequestsAndLimits(String kustomization) {
         for (JsonNode workload : workloads(kustomization)) {
-            for (JsonNode container : podSpec(workload).path("containers")) {
+            for (JsonNode container : allContainers(workload)) {
                 JsonNode resources = container.path("resources");
                 for (String kind : List.of("requests", "limits")) {
                     for (String resource : List.of("cpu", "memory")) {
@@ -183,7 +184,7 @@ class KustomizeManifestsTest {
                     emptyDirs.add(v.path("name").asText());
                 }
             });
-            for (JsonNode container : pod.path("containers")) {
+            for (JsonNode container : allContainers(workload)) {
                 JsonNode security = container.path("securityContext");
                 assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as(what).isFalse();
                 assertThat(security.path("readOnlyRootFilesystem").asBoolean()).as(what).isTrue();
@@ -267,19 +268,18 @@ class KustomizeManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"overlays/local", "overlays/production"})
-    void theMigrationJobRunsEachServiceInMigrateAndExitModeAndTheServicesDoNotMigrate(String kustomization) {
-        JsonNode job = only(kustomization, "Job", "junoscommander-migrate");
-        List<String> images = new ArrayList<>();
-        for (JsonNode container : podSpec(job).path("containers")) {
-            images.add(container.path("image").asText().replaceAll("^junoscommander/|:.*$", ""));
-            assertThat(env(container)).as(name(container)).containsEntry("MIGRATE_AND_EXIT", "true")
-                    .containsEntry("DB_MIGRATE_AT_START", "true");
-        }
-        assertThat(images).containsExactlyInAnyOrderElementsOf(SERVICES);
+    void everyServiceMigratesItsSchemaInAnInitContainerOfItsOwnImageAndDoesNotMigrateItself(String kustomization) {
         for (String service : SERVICES) {
+            JsonNode deployment = deployment(kustomization, service);
+            JsonNode init = podSpec(deployment).path("initContainers");
+            assertThat(init.size()).as(service + " init containers").isEqualTo(1);
+            assertThat(init.get(0).path("image").asText()).isEqualTo(container(deployment).path("image").asText());
+            assertThat(env(init.get(0))).as(service + " init").containsEntry("MIGRATE_AND_EXIT", "true")
+                    .containsEntry("DB_MIGRATE_AT_START", "true");
             assertThat(settings(kustomization, service)).as(service).containsEntry("DB_MIGRATE_AT_START", "false")
                     .doesNotContainKey("MIGRATE_AND_EXIT");
         }
+        assertThat(objects(kustomization, "Job")).as("no separate migration Job: the init containers order it").isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------------ settings, secrets
@@ -288,8 +288,7 @@ class KustomizeManifestsTest {
     @ValueSource(strings = {"overlays/local", "overlays/production"})
     void everySettingGivenToAServiceIsOneItReads(String kustomization) {
         List<JsonNode> containers = new ArrayList<>();
-        SERVICES.forEach(service -> containers.add(container(deployment(kustomization, service))));
-        podSpec(only(kustomization, "Job", "junoscommander-migrate")).path("containers").forEach(containers::add);
+        SERVICES.forEach(service -> containers.addAll(allContainers(deployment(kustomization, service))));
         for (JsonNode container : containers) {
             String module = container.path("image").asText().replaceAll("^junoscommander/|:.*$", "");
             Set<String> read = settingsReadBy(module);
@@ -314,7 +313,7 @@ class KustomizeManifestsTest {
         }
         for (JsonNode workload : workloads(kustomization)) {
             JsonNode pod = podSpec(workload);
-            for (JsonNode container : pod.path("containers")) {
+            for (JsonNode container : allContainers(workload)) {
                 for (JsonNode variable : container.path("env")) {
                     JsonNode ref = variable.path("valueFrom").path("secretKeyRef");
                     if (!ref.isMissingNode()) {
@@ -398,12 +397,13 @@ class KustomizeManifestsTest {
             assertThat(policies.allows(from, sentinel, 26379)).as(service + " -> Sentinel").isTrue();
             assertThat(policies.allows(from, redis, 6379)).as(service + " -> Redis").isTrue();
             assertThat(policies.allows(from, deviceNetwork, 22)).as(service + " -> SSH").isEqualTo(service.equals("device-service"));
-            assertThat(policies.allows(from, postgres, 5432)).as(service + " -> PostgreSQL directly")
-                    .isEqualTo(service.equals("backup-service"));
+            // the init container's migrations; the backup service's replication protocol and dumps
+            assertThat(policies.allows(from, postgres, 5432)).as(service + " -> PostgreSQL directly").isTrue();
         }
-        assertThat(policies.allows(pod(kustomization, "junoscommander-migrate"), postgres, 5432)).as("migrations").isTrue();
-        assertThat(policies.allows(pod(kustomization, "junoscommander-migrate"), pgBouncer, dbPort)).isFalse();
         assertThat(policies.allows(stranger, pgBouncer, dbPort)).as("another pod -> PgBouncer").isFalse();
+        assertThat(policies.allows(stranger, postgres, 5432)).as("another pod -> PostgreSQL").isFalse();
+        assertThat(policies.allows(pod(kustomization, "gateway-service"), postgres, 6432)).as("gateway -> PostgreSQL, other port")
+                .isFalse();
         if (local) {
             assertThat(policies.allows(stranger, sentinel, 26379)).as("another pod -> Sentinel").isFalse();
             assertThat(policies.allows(pgBouncer, postgres, 5432)).as("PgBouncer -> PostgreSQL").isTrue();
@@ -440,6 +440,13 @@ class KustomizeManifestsTest {
 
     private static JsonNode container(JsonNode workload) {
         return podSpec(workload).path("containers").get(0);
+    }
+
+    private static List<JsonNode> allContainers(JsonNode workload) {
+        List<JsonNode> containers = new ArrayList<>();
+        podSpec(workload).path("initContainers").forEach(containers::add);
+        podSpec(workload).path("containers").forEach(containers::add);
+        return containers;
     }
 
     private static String name(JsonNode object) {

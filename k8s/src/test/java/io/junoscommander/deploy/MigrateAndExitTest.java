@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The migration Job's mode, run for real: the packaged task service with MIGRATE_AND_EXIT=true against the harness's
- * PostgreSQL creates its schema with Flyway and exits 0 without ever serving; and a service with
- * DB_MIGRATE_AT_START=false leaves a missing schema alone.
+ * The mode of the services' migrating init container (k8s/base), run for real: the packaged task service with
+ * MIGRATE_AND_EXIT=true against the harness's PostgreSQL creates its schema with Flyway and exits 0 without ever serving;
+ * and a service with DB_MIGRATE_AT_START=false leaves a missing schema alone.
  */
 class MigrateAndExitTest {
 
@@ -36,13 +36,13 @@ class MigrateAndExitTest {
         assertThat(harness.queryAsSuperuser("SELECT count(*) AS applied FROM " + SCHEMA + ".flyway_schema_history WHERE success"))
                 .singleElement().satisfies(row -> assertThat(Integer.parseInt(row.get("applied"))).isPositive());
 
-        // a second run finds nothing to do and exits 0 as well: the Job can be run again after an upgrade
+        // a second run finds nothing to do and exits 0 as well: every later pod start runs it again
         Run again = runTaskService(harness, Map.of("MIGRATE_AND_EXIT", "true"), 180, null);
         assertThat(again.exitCode()).as(again.output()).isZero();
     }
 
     @Test
-    void aServiceToldNotToMigrateLeavesTheSchemaToTheJob() throws Exception {
+    void aServiceToldNotToMigrateLeavesTheSchemaToItsInitContainer() throws Exception {
         InfraHarness harness = SharedInfra.harness();
         harness.queryAsSuperuser("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
 

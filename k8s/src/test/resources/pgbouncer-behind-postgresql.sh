@@ -6,6 +6,7 @@
 set -eu
 work=$1
 bin=/usr/lib/postgresql/15/bin
+command -v ip > /dev/null || { echo "the ip command (Debian package iproute2) is needed" >&2; exit 1; }
 ip link set lo up
 mount -t tmpfs -o mode=1777 none /tmp
 echo "127.0.0.1 localhost postgresql" > /tmp/hosts

@@ -5,6 +5,7 @@
 # Prints "check <name>: <result>" lines for the test to read; stops everything it started.
 set -eu
 work=$1
+command -v ip > /dev/null || { echo "the ip command (Debian package iproute2) is needed" >&2; exit 1; }
 ip link set lo up
 mount -t tmpfs -o mode=1777 none /tmp
 echo "127.0.0.1 localhost redis-0.redis redis-sentinel-0.redis-sentinel" > /tmp/hosts

@@ -35,6 +35,12 @@ final class LogCapture extends Handler implements AutoCloseable {
                 message = message + " " + java.util.Arrays.toString(record.getParameters());
             }
         }
+        if (record.getThrown() != null) {
+            // the cause and where it came from are what a failing assertion needs to show (CI prints only the assertion)
+            java.io.StringWriter trace = new java.io.StringWriter();
+            record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+            message = message + " | " + trace;
+        }
         messages.add(message);
     }
 

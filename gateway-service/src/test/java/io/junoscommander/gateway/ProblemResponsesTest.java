@@ -43,6 +43,19 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void nulCharacterInTheUnauthenticatedLoginIsABadRequestNamingTheField() {
+        given().contentType("application/json").body("{\"username\":\"a\\u0000b\",\"password\":\"x\"}").when()
+                .post("/api/v1/auth/login").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("username"));
+        given().contentType("application/json").body("{\"username\":-9223372036854775809,\"password\":\"x\"}").when()
+                .post("/api/v1/auth/login").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("username"));
+        given().urlEncodingEnabled(false).header("Authorization", "Bearer " + Api.userToken("nul-viewer", "viewer")).when()
+                .get("/api/v1/users/a%00b").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("path"));
+    }
+
+    @Test
     void unsupportedMediaTypeIsProblemJson() {
         given().contentType("text/plain").body("hello").when().post("/test/problems").then().statusCode(415)
                 .contentType("application/problem+json").body("status", equalTo(415));

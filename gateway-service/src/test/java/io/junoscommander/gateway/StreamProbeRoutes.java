@@ -93,6 +93,8 @@ public class StreamProbeRoutes {
         Buffer chunk = Buffer.buffer(block);
         var response = context.response().setChunked(true).putHeader("Content-Type", "application/octet-stream");
         AtomicLong sent = new AtomicLong();
+        // the gateway resets this call when its client leaves: a reset is how the download is meant to end then
+        response.exceptionHandler(failure -> { });
         response.closeHandler(closed -> {
             if (sent.get() < total) {
                 ABANDONED.incrementAndGet();

@@ -311,6 +311,21 @@ class TaskEngineIT {
         operator(a).contentType("application/json").body(Map.of("name", "x", "cron", "every tuesday", "template", Map.of("name", "t",
                 "commands", List.of("show version"), "target", Map.of("all", true)))).when().post("/api/v1/schedules").then()
                 .statusCode(400).body("errors[0].field", equalTo("cron"));
+        for (String command : List.of("\t", "  ", "\u0003")) {
+            operator(a).contentType("application/json").body(Map.of("name", "x", "commands", List.of(command), "target",
+                    Map.of("all", true))).when().post("/api/v1/tasks").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("commands[0]"));
+        }
+        operator(a).contentType("application/json").body(Map.of("name", "x\u0000", "commands", List.of("show version"), "target",
+                Map.of("all", true))).when().post("/api/v1/tasks").then().statusCode(400).body("errors[0].field", equalTo("name"));
+        operator(a).contentType("application/json").body(Map.of("name", "x", "cron", "0 * * * *", "timezone", "UTC\u0000",
+                "template", Map.of("name", "t", "commands", List.of("show version"), "target", Map.of("all", true)))).when()
+                .post("/api/v1/schedules").then().statusCode(400).body("errors[0].field", equalTo("timezone"));
+        operator(a).urlEncodingEnabled(false).when().get("/api/v1/tasks?createdBy=a%00").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("createdBy"));
+        // the event stream of an unknown task answers like the task's other paths, before any stream opens
+        operator(a).when().get("/api/v1/tasks/" + UUID.randomUUID() + "/events").then().statusCode(404)
+                .contentType("application/problem+json").body("type", equalTo("urn:junoscommander:problem:not-found"));
         io.restassured.RestAssured.given().baseUri(a).header("Authorization", InternalTokens.bearer("v", "viewer"))
                 .contentType("application/json").body(Map.of("name", "x", "commands", List.of("show version"), "target",
                         Map.of("all", true))).when().post("/api/v1/tasks").then().statusCode(403);

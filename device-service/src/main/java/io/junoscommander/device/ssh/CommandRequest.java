@@ -1,9 +1,9 @@
 package io.junoscommander.device.ssh;
 
+import io.junoscommander.support.input.CliCommand;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
@@ -11,8 +11,7 @@ import java.util.UUID;
 /** Commands for one device ({@code deviceIds} unused) or for many. */
 public record CommandRequest(
         @Size(max = 10_000) List<UUID> deviceIds,
-        @NotEmpty @Size(max = 50) List<@NotEmpty @Size(max = 1024) @Pattern(regexp = "[^\\r\\n]+", message = "one line per command")
-                String> commands,
+        @NotEmpty @Size(max = 50) List<@CliCommand String> commands,
         @Min(1) @Max(3600) Integer timeoutSeconds,
         @Min(1) @Max(1000) Integer concurrency) {
 }

@@ -1,45 +1,25 @@
 package io.junoscommander.gateway.routing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.junoscommander.support.problem.Problem;
-import io.junoscommander.support.requestid.RequestIds;
+import io.junoscommander.support.problem.RouteProblems;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** problem+json written straight to a Vert.x response, for the routed paths (outside JAX-RS and its mappers). */
+/** problem+json for the routed paths (outside JAX-RS and its mappers), with the gateway's 401 and Retry-After headers. */
 final class GatewayProblems {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private GatewayProblems() {
     }
 
     static void send(RoutingContext context, int status, String slug, String title, String detail, Long retryAfterSeconds) {
-        if (context.response().ended() || context.response().closed()) {
-            // answered already (e.g. by Quarkus's failure handler)
-            return;
-        }
-        if (context.response().headWritten()) {
-            // a stream broke half-way: the client must see it broken, not a truncated success
-            context.response().reset();
-            return;
-        }
-        Problem problem = new Problem(Problem.type(slug), title, status, detail, context.request().path(), RequestIds.of(context.request()),
-                List.of());
-        String body;
-        try {
-            body = JSON.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            body = "{\"status\":" + status + "}";
-        }
-        var response = context.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE);
+        Map<String, String> headers = new LinkedHashMap<>();
         if (status == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer");
+            headers.put("WWW-Authenticate", "Bearer");
         }
         if (retryAfterSeconds != null) {
-            response.putHeader("Retry-After", Long.toString(retryAfterSeconds));
+            headers.put("Retry-After", Long.toString(retryAfterSeconds));
         }
-        response.end(body);
+        RouteProblems.send(context, status, slug, title, detail, List.of(), headers);
     }
 }

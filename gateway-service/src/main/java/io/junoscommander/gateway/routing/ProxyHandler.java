@@ -240,6 +240,8 @@ public class ProxyHandler {
         // a pipe, written out because the client may leave mid-body: then the upstream call is reset and what is still in
         // flight from it is dropped, rather than written to a response that is gone
         response.closeHandler(closed -> outbound.reset());
+        // a client leaving mid-body can also surface as a connection reset: expected, handled by the close handler above
+        response.exceptionHandler(failure -> outbound.reset());
         upstreamResponse.handler(chunk -> {
             if (gone(response)) {
                 return;

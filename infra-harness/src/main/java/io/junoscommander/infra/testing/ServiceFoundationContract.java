@@ -143,6 +143,18 @@ public abstract class ServiceFoundationContract {
     }
 
     @Test
+    void nulCharacterInTheQueryOrPathIsRefusedBeforeAnyResourceSeesIt() {
+        viewer().urlEncodingEnabled(false).when().get("/api/v1/instances?activeWithinSeconds=5%00").then().statusCode(400)
+                .contentType("application/problem+json").body("type", equalTo("urn:junoscommander:problem:validation"))
+                .body("errors[0].field", equalTo("activeWithinSeconds"));
+        viewer().urlEncodingEnabled(false).when().get("/api/v1/instances/x%00y").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("path"));
+        // before authentication too: nothing behind the public port sees a NUL
+        given().urlEncodingEnabled(false).when().get("/api/v1/no-such-thing?q=%00").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("q"));
+    }
+
+    @Test
     void wrongMethodIsProblemJson() {
         viewer().when().delete("/api/v1/instances").then().statusCode(405).contentType("application/problem+json")
                 .body("status", equalTo(405));

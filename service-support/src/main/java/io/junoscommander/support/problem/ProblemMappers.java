@@ -3,6 +3,7 @@ package io.junoscommander.support.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.junoscommander.support.input.NulCharacterGuard;
 import io.junoscommander.support.requestid.RequestIds;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -110,8 +111,13 @@ public class ProblemMappers {
             String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            detail = "The JSON body has a value of the wrong type or shape at '" + field + "'";
-            errors = List.of(new Problem.FieldError(field, "wrong type or shape"));
+            if (NulCharacterGuard.MESSAGE.equals(mapping.getOriginalMessage())) {
+                detail = field + ": " + NulCharacterGuard.MESSAGE;
+                errors = List.of(new Problem.FieldError(field, NulCharacterGuard.MESSAGE));
+            } else {
+                detail = "The JSON body has a value of the wrong type or shape at '" + field + "'";
+                errors = List.of(new Problem.FieldError(field, "wrong type or shape"));
+            }
         } else if (e.getLocation() != null) {
             detail = "The body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         } else {
@@ -156,6 +162,13 @@ public class ProblemMappers {
                 property.append(node.getName());
                 if (node.getIndex() != null) {
                     property.append('[').append(node.getIndex()).append(']');
+                }
+            } else if (node.getKind() == ElementKind.CONTAINER_ELEMENT && !property.isEmpty()) {
+                // a constraint on an element (List<@CliCommand String>): which element, as in a JSON path
+                if (node.getIndex() != null) {
+                    property.append('[').append(node.getIndex()).append(']');
+                } else if (node.getKey() != null) {
+                    property.append('[').append(node.getKey()).append(']');
                 }
             }
         }

@@ -15,7 +15,7 @@ import org.jboss.logging.MDC;
 public class RequestIdHandler {
 
     /** Before Quarkus's own handlers (body, REST, health) so every answer carries the id. */
-    static final int ORDER = -10_000;
+    public static final int ORDER = -10_000;
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::handle);

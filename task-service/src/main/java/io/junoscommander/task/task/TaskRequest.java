@@ -1,12 +1,12 @@
 package io.junoscommander.task.task;
 
+import io.junoscommander.support.input.CliCommand;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
@@ -14,8 +14,7 @@ import java.util.UUID;
 /** A task to run (also the template of a schedule). */
 public record TaskRequest(
         @NotBlank @Size(max = 200) String name,
-        @NotEmpty @Size(max = 50) List<@NotBlank @Size(max = 1024) @Pattern(regexp = "[^\\r\\n]+", message = "one line per command")
-                String> commands,
+        @NotEmpty @Size(max = 50) List<@CliCommand String> commands,
         @NotNull @Valid Target target,
         @Min(1) @Max(1000) Integer concurrency,
         @Min(1) @Max(3600) Integer perDeviceTimeoutSeconds,

@@ -108,7 +108,9 @@ public class ReplicationServer {
                     PgConnectOptions connect = new PgConnectOptions().setHost(postgres.host()).setPort(postgres.port())
                             .setDatabase(postgres.database()).setUser(postgres.user()).setPassword(postgres.password().orElse(""))
                             .setSslMode(SslMode.of(postgres.sslMode())).setCachePreparedStatements(false)
-                            .addProperty("application_name", "backup-service-monitor");
+                            .addProperty("application_name", "backup-service-monitor")
+                            // without a metrics name the client's meters would be exported as m__*
+                            .setMetricsName("postgresql.backup.role");
                     PoolOptions options = new PoolOptions().setMaxSize(2).setIdleTimeout(60).setName("backup-role");
                     pool = Pool.newInstance(PgBuilder.pool().with(options).connectingTo(connect).using(vertx.getDelegate()).build());
                 }

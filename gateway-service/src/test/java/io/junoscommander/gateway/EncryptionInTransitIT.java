@@ -1,0 +1,267 @@
+package io.junoscommander.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.junoscommander.infra.InfraHarness;
+import io.junoscommander.infra.TlsCertificates;
+import io.junoscommander.infra.testing.InternalTokens;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Encryption in transit, end to end: a harness of its own whose PgBouncer requires TLS of its clients and whose Redis servers
+ * and Sentinels listen on TLS ports only (a CA generated for the run), and the packaged gateway started against it with
+ * {@code DB_SSL_MODE=verify-full} and {@code REDIS_TLS=true}. Runs in {@code verify} after the jar is built (failsafe).
+ */
+class EncryptionInTransitIT {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final String ADMIN_PASSWORD = "tls-admin-password";
+
+    private static InfraHarness harness;
+
+    @TempDir
+    Path scratch;
+
+    private Process gateway;
+
+    @BeforeAll
+    static void startTlsHarness() {
+        // its own harness: the shared one of this JVM (SharedInfra) stays plain for the other tests
+        harness = InfraHarness.startForTests("tls", true);
+    }
+
+    @AfterAll
+    static void stopTlsHarness() {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    @Test
+    void plainClientsAreRefusedWhileTheSameClientsWithTlsGetIn() throws Exception {
+        Map<String, String> env = harness.serviceEnvironment();
+        String pgBouncer = "jdbc:postgresql://127.0.0.1:" + env.get("DB_PORT") + "/" + env.get("DB_NAME");
+        assertThatThrownBy(() -> query(pgBouncer + "?sslmode=disable", env)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("SSL required");
+        assertThat(query(pgBouncer + "?sslmode=verify-full&sslrootcert=" + env.get("DB_SSL_ROOT_CERT"), env)).isEqualTo("1");
+
+        int master = Integer.parseInt(harness.redisMaster().substring(harness.redisMaster().lastIndexOf(':') + 1));
+        int sentinel = harness.settings().ports().sentinels().get(0);
+        for (int port : List.of(master, sentinel)) {
+            assertThat(plainPing(port)).as("plain PING to port %d", port).doesNotContain("PONG");
+            assertThat(tlsPing(port, harness.tlsCertificates().authority())).as("TLS PING to port %d", port).startsWith("+PONG");
+        }
+    }
+
+    @Test
+    void gatewayWithVerifyFullServesALoginThroughPgBouncerAndRedisOverTls() {
+        int port = DownstreamTestResource.freePort();
+        int management = DownstreamTestResource.freePort();
+        gateway = launch(port, management, Map.of());
+        awaitReady(management);
+
+        String base = "http://127.0.0.1:" + port;
+        String token = given().baseUri(base).contentType("application/json").body(Map.of("username", "admin", "password", ADMIN_PASSWORD))
+                .when().post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
+        // the session the login stored in Redis is found again
+        given().baseUri(base).header("Authorization", "Bearer " + token).when().get("/api/v1/auth/me").then().statusCode(200)
+                .body("username", equalTo("admin")).body("credential", equalTo("session"));
+
+        // PgBouncer reports the TLS version and cipher of each client connection: the gateway's are all encrypted
+        List<Map<String, String>> clients = harness.pgBouncerShow("CLIENTS").stream()
+                .filter(client -> harness.settings().user().equals(client.get("user"))).toList();
+        assertThat(clients).isNotEmpty().allSatisfy(client -> assertThat(client.get("tls")).startsWith("TLSv1."));
+    }
+
+    @Test
+    void gatewayTrustingAnotherCaNeverBecomesReady() throws Exception {
+        Path wrongAuthority = TlsCertificates.generate(scratch.resolve("other-ca")).authority();
+
+        // PostgreSQL's certificate does not chain to the CA given: the migrations cannot connect and the process stops
+        int management = DownstreamTestResource.freePort();
+        gateway = launch(DownstreamTestResource.freePort(), management, Map.of("DB_SSL_ROOT_CERT", wrongAuthority.toString()));
+        assertThat(gateway.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("gateway stops by itself").isTrue();
+        assertThat(gateway.exitValue()).isNotZero();
+        assertThat(log(management)).contains("PKIX path building failed");
+
+        // Redis: the service runs (its database is reachable) but stays unready, its Redis check failing the handshake
+        management = DownstreamTestResource.freePort();
+        gateway = launch(DownstreamTestResource.freePort(), management, Map.of("REDIS_TLS_CA_FILE", wrongAuthority.toString()));
+        String readiness = awaitAnswer(management);
+        assertThat(readiness).contains("\"status\": \"DOWN\"").contains("SSLHandshakeException");
+        Thread.sleep(3000);
+        assertThat(DownstreamTestResource.status("http://127.0.0.1:" + management + "/health/ready")).isEqualTo(503);
+        assertThat(gateway.isAlive()).isTrue();
+    }
+
+    private static String query(String url, Map<String, String> env) throws SQLException {
+        Properties login = new Properties();
+        login.setProperty("user", env.get("DB_USER"));
+        login.setProperty("password", env.get("DB_PASSWORD"));
+        login.setProperty("connectTimeout", "5");
+        try (Connection connection = DriverManager.getConnection(url, login);
+                ResultSet rows = connection.createStatement().executeQuery("SELECT 1")) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    /** {@code PING} in RESP over a plain socket; whatever comes back (nothing, when the server drops a non-TLS peer). */
+    private static String plainPing(int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(3000);
+            return exchange(socket);
+        }
+    }
+
+    /** The same {@code PING} over TLS, trusting only {@code authority} and checking that the certificate names 127.0.0.1. */
+    private static String tlsPing(int port, Path authority) throws Exception {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream pem = Files.newInputStream(authority)) {
+            trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(3000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            return exchange(socket);
+        }
+    }
+
+    private static String exchange(Socket socket) throws IOException {
+        socket.getOutputStream().write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        byte[] answer = new byte[64];
+        try {
+            int read = socket.getInputStream().read(answer);
+            return read <= 0 ? "" : new String(answer, 0, read, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            // a reset or a timeout: the server did not answer a plain client
+            return "";
+        }
+    }
+
+    /** Starts the packaged gateway with the TLS harness's settings and {@code overrides}; does not wait. */
+    private Process launch(int port, int management, Map<String, String> overrides) {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        assertThat(jar).as("packaged gateway (this test runs in verify, after package)").exists();
+        Map<String, String> env = new HashMap<>(harness.serviceEnvironment());
+        env.putAll(InternalTokens.configuration());
+        env.putAll(Map.of("HTTP_HOST", "127.0.0.1", "HTTP_PORT", Integer.toString(port), "MANAGEMENT_PORT", Integer.toString(management),
+                "INSTANCE_ID", "gateway-tls-" + port, "LOG_FORMAT", "console", "SHUTDOWN_DELAY", "0s", "ADMIN_USERNAME", "admin",
+                "ADMIN_PASSWORD", ADMIN_PASSWORD, "DEVICE_SERVICE_URL", "http://127.0.0.1:1"));
+        env.putAll(overrides);
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                jar.toAbsolutePath().toString());
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true).redirectOutput(logFile(management).toFile());
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + jar, e);
+        }
+    }
+
+    private void awaitReady(int management) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(gateway.isAlive()).as("gateway running; see %s", logFile(management).toAbsolutePath()).isTrue();
+            if (DownstreamTestResource.status("http://127.0.0.1:" + management + "/health/ready") == 200) {
+                return;
+            }
+            pause();
+        }
+        throw new AssertionError("gateway not ready within " + START_TIMEOUT.toSeconds() + " s; see "
+                + logFile(management).toAbsolutePath());
+    }
+
+    /** The first readiness answer the management port gives (it listens once the application has started). */
+    private String awaitAnswer(int management) throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(gateway.isAlive()).as("gateway running; see %s", logFile(management).toAbsolutePath()).isTrue();
+            try {
+                HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + management + "/health/ready").toURL()
+                        .openConnection();
+                connection.setConnectTimeout(1000);
+                connection.setReadTimeout(5000);
+                int code = connection.getResponseCode();
+                InputStream body = code >= 400 ? connection.getErrorStream() : connection.getInputStream();
+                String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(code).as("readiness answer %s", text).isEqualTo(503);
+                return text;
+            } catch (ConnectException e) {
+                pause();
+            }
+        }
+        throw new AssertionError("gateway did not start within " + START_TIMEOUT.toSeconds() + " s; see " + logFile(management));
+    }
+
+    private static Path logFile(int management) {
+        return Path.of("target", "gateway-tls-" + management + ".log");
+    }
+
+    private static String log(int management) throws IOException {
+        return Files.readString(logFile(management));
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroy();
+            if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+                gateway.destroyForcibly();
+            }
+        }
+    }
+}

@@ -56,7 +56,7 @@ class EncryptionInTransitIT {
     Path scratch;
 
     private Process gateway;
-    private Process secondGateway;
+    private Process secondService;
 
     @BeforeAll
     static void startTlsHarness() {
@@ -112,7 +112,7 @@ class EncryptionInTransitIT {
         Path wrongAuthority = TlsCertificates.generate(scratch.resolve("other-ca")).authority();
         // both started at once: each start is mostly waiting on the JVM
         int databaseManagement = DownstreamTestResource.freePort();
-        secondGateway = launch(DownstreamTestResource.freePort(), databaseManagement,
+        secondService = launch(DownstreamTestResource.freePort(), databaseManagement,
                 Map.of("DB_SSL_ROOT_CERT", wrongAuthority.toString()));
         int redisManagement = DownstreamTestResource.freePort();
         gateway = launch(DownstreamTestResource.freePort(), redisManagement, Map.of("REDIS_TLS_CA_FILE", wrongAuthority.toString()));
@@ -125,9 +125,47 @@ class EncryptionInTransitIT {
         assertThat(gateway.isAlive()).isTrue();
 
         // PostgreSQL's certificate does not chain to the CA given: the migrations cannot connect and the process stops
-        assertThat(secondGateway.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("gateway stops by itself").isTrue();
-        assertThat(secondGateway.exitValue()).isNotZero();
+        assertThat(secondService.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("gateway stops by itself").isTrue();
+        assertThat(secondService.exitValue()).isNotZero();
         assertThat(log(databaseManagement)).contains("PKIX path building failed");
+    }
+
+    @Test
+    void backupServiceStreamsWalAndTakesRedisAndDatabaseBackupsOverTls() throws Exception {
+        int port = DownstreamTestResource.freePort();
+        int management = DownstreamTestResource.freePort();
+        Path backups = Files.createDirectories(scratch.resolve("backups"));
+        // the WAL receiver (pg_receivewal and its monitoring pool) runs; schedules stay off, the test asks for each backup
+        secondService = launch(Path.of("..", "backup-service", "target", "quarkus-app", "quarkus-run.jar"), port, management,
+                Map.of("BACKUP_DIR", backups.toString(), "BACKUP_SCHEDULE_FULL", "off", "BACKUP_SCHEDULE_REDIS", "off",
+                        "BACKUP_SCHEDULE_CLEANUP", "off", "BACKUP_SCHEDULE_DEVICES", "off", "BACKUP_SCHEDULE_DRILL", "off"));
+        awaitReady(secondService, management);
+
+        String base = "http://127.0.0.1:" + port;
+        for (String kind : List.of("redis", "postgres-logical")) {
+            String id = given().baseUri(base).header("Authorization", InternalTokens.bearer("tls-operator", "operator"))
+                    .contentType("application/json").body(Map.of("kind", kind)).when().post("/api/v1/backups").then().statusCode(202)
+                    .extract().path("id");
+            String status = "running";
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while ("running".equals(status) && System.nanoTime() < deadline) {
+                pause();
+                status = given().baseUri(base).header("Authorization", InternalTokens.bearer("tls-operator", "operator")).when()
+                        .get("/api/v1/backups/" + id).then().statusCode(200).extract().path("status");
+            }
+            assertThat(status).as("%s backup over TLS; see %s", kind, logFile(management).toAbsolutePath()).isEqualTo("succeeded");
+        }
+
+        // every session of the backup role on PostgreSQL is encrypted, the WAL sender feeding pg_receivewal among them
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        List<Map<String, String>> sessions = List.of();
+        while (sessions.stream().noneMatch(row -> "walsender".equals(row.get("backend_type"))) && System.nanoTime() < deadline) {
+            pause();
+            sessions = harness.queryAsSuperuser("SELECT a.backend_type, s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
+                    + " WHERE a.usename = 'jc_backup'");
+        }
+        assertThat(sessions).anySatisfy(row -> assertThat(row.get("backend_type")).isEqualTo("walsender"))
+                .allSatisfy(row -> assertThat(row.get("ssl")).isEqualTo("t"));
     }
 
     private static String query(String url, Map<String, String> env) throws SQLException {
@@ -187,12 +225,15 @@ class EncryptionInTransitIT {
 
     /** Starts the packaged gateway with the TLS harness's settings and {@code overrides}; does not wait. */
     private Process launch(int port, int management, Map<String, String> overrides) {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        assertThat(jar).as("packaged gateway (this test runs in verify, after package)").exists();
+        return launch(Path.of("target", "quarkus-app", "quarkus-run.jar"), port, management, overrides);
+    }
+
+    private Process launch(Path jar, int port, int management, Map<String, String> overrides) {
+        assertThat(jar).as("packaged service (built before this test: package phase / earlier module)").exists();
         Map<String, String> env = new HashMap<>(harness.serviceEnvironment());
         env.putAll(InternalTokens.configuration());
         env.putAll(Map.of("HTTP_HOST", "127.0.0.1", "HTTP_PORT", Integer.toString(port), "MANAGEMENT_PORT", Integer.toString(management),
-                "INSTANCE_ID", "gateway-tls-" + port, "LOG_FORMAT", "console", "SHUTDOWN_DELAY", "0s", "ADMIN_USERNAME", "admin",
+                "INSTANCE_ID", "tls-" + port, "LOG_FORMAT", "console", "SHUTDOWN_DELAY", "0s", "ADMIN_USERNAME", "admin",
                 "ADMIN_PASSWORD", ADMIN_PASSWORD, "DEVICE_SERVICE_URL", "http://127.0.0.1:1"));
         env.putAll(overrides);
         // C1 only: a test process lives for seconds, and full JIT compilation would compete with it for the CPU
@@ -208,15 +249,19 @@ class EncryptionInTransitIT {
     }
 
     private void awaitReady(int management) {
+        awaitReady(gateway, management);
+    }
+
+    private static void awaitReady(Process service, int management) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            assertThat(gateway.isAlive()).as("gateway running; see %s", logFile(management).toAbsolutePath()).isTrue();
+            assertThat(service.isAlive()).as("service running; see %s", logFile(management).toAbsolutePath()).isTrue();
             if (DownstreamTestResource.status("http://127.0.0.1:" + management + "/health/ready") == 200) {
                 return;
             }
             pause();
         }
-        throw new AssertionError("gateway not ready within " + START_TIMEOUT.toSeconds() + " s; see "
+        throw new AssertionError("service not ready within " + START_TIMEOUT.toSeconds() + " s; see "
                 + logFile(management).toAbsolutePath());
     }
 
@@ -243,7 +288,7 @@ class EncryptionInTransitIT {
     }
 
     private static Path logFile(int management) {
-        return Path.of("target", "gateway-tls-" + management + ".log");
+        return Path.of("target", "service-tls-" + management + ".log");
     }
 
     private static String log(int management) throws IOException {
@@ -261,7 +306,7 @@ class EncryptionInTransitIT {
 
     @AfterEach
     void stop() throws InterruptedException {
-        for (Process process : new Process[] {gateway, secondGateway}) {
+        for (Process process : new Process[] {gateway, secondService}) {
             if (process != null && process.isAlive()) {
                 process.destroy();
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {

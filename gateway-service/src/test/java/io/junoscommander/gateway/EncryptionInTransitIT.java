@@ -37,7 +37,10 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,33 +48,62 @@ import org.junit.jupiter.api.io.TempDir;
  * and Sentinels listen on TLS ports only (a CA generated for the run), and the packaged gateway started against it with
  * {@code DB_SSL_MODE=verify-full} and {@code REDIS_TLS=true}. Runs in {@code verify} after the jar is built (failsafe).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EncryptionInTransitIT {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final String ADMIN_PASSWORD = "tls-admin-password";
 
     private static InfraHarness harness;
+    /** The gateway and the backup service with the harness's TLS settings, started together before the first test. */
+    private static Service gateway;
+    private static Service backup;
 
     @TempDir
     Path scratch;
 
-    private Process gateway;
-    private Process secondService;
+    private Process wrongDatabaseCa;
+    private Process wrongRedisCa;
+
+    /** A started service process and its two ports. */
+    private record Service(Process process, int port, int management) {
+        String base() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
 
     @BeforeAll
-    static void startTlsHarness() {
+    static void startTlsHarnessAndServices() throws IOException {
         // its own harness: the shared one of this JVM (SharedInfra) stays plain for the other tests
         harness = InfraHarness.startForTests("tls", true);
+        gateway = start(Path.of("target", "quarkus-app", "quarkus-run.jar"), Map.of());
+        // the WAL receiver (pg_receivewal and its monitoring pool) runs; schedules stay off, the test asks for each backup
+        Path backups = Files.createTempDirectory("jc-tls-backups");
+        backup = start(Path.of("..", "backup-service", "target", "quarkus-app", "quarkus-run.jar"), Map.of("BACKUP_DIR", backups.toString(),
+                "BACKUP_SCHEDULE_FULL", "off", "BACKUP_SCHEDULE_REDIS", "off", "BACKUP_SCHEDULE_CLEANUP", "off", "BACKUP_SCHEDULE_DEVICES",
+                "off", "BACKUP_SCHEDULE_DRILL", "off"));
+    }
+
+    private static Service start(Path jar, Map<String, String> overrides) {
+        int port = DownstreamTestResource.freePort();
+        int management = DownstreamTestResource.freePort();
+        return new Service(launch(jar, port, management, overrides), port, management);
     }
 
     @AfterAll
-    static void stopTlsHarness() {
+    static void stopServicesAndTlsHarness() throws InterruptedException {
+        for (Service service : new Service[] {gateway, backup}) {
+            if (service != null) {
+                stop(service.process());
+            }
+        }
         if (harness != null) {
             harness.close();
         }
     }
 
     @Test
+    @Order(1)
     void plainClientsAreRefusedWhileTheSameClientsWithTlsGetIn() throws Exception {
         Map<String, String> env = harness.serviceEnvironment();
         String pgBouncer = "jdbc:postgresql://127.0.0.1:" + env.get("DB_PORT") + "/" + env.get("DB_NAME");
@@ -88,13 +120,11 @@ class EncryptionInTransitIT {
     }
 
     @Test
+    @Order(2)
     void gatewayWithVerifyFullServesALoginThroughPgBouncerAndRedisOverTls() {
-        int port = DownstreamTestResource.freePort();
-        int management = DownstreamTestResource.freePort();
-        gateway = launch(port, management, Map.of());
-        awaitReady(management);
+        awaitReady(gateway.process(), gateway.management());
 
-        String base = "http://127.0.0.1:" + port;
+        String base = gateway.base();
         String token = given().baseUri(base).contentType("application/json").body(Map.of("username", "admin", "password", ADMIN_PASSWORD))
                 .when().post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
         // the session the login stored in Redis is found again
@@ -108,40 +138,38 @@ class EncryptionInTransitIT {
     }
 
     @Test
+    @Order(4)
     void gatewayTrustingAnotherCaNeverBecomesReady() throws Exception {
         Path wrongAuthority = TlsCertificates.generate(scratch.resolve("other-ca")).authority();
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         // both started at once: each start is mostly waiting on the JVM
         int databaseManagement = DownstreamTestResource.freePort();
-        secondService = launch(DownstreamTestResource.freePort(), databaseManagement,
+        wrongDatabaseCa = launch(jar, DownstreamTestResource.freePort(), databaseManagement,
                 Map.of("DB_SSL_ROOT_CERT", wrongAuthority.toString()));
         int redisManagement = DownstreamTestResource.freePort();
-        gateway = launch(DownstreamTestResource.freePort(), redisManagement, Map.of("REDIS_TLS_CA_FILE", wrongAuthority.toString()));
+        wrongRedisCa = launch(jar, DownstreamTestResource.freePort(), redisManagement,
+                Map.of("REDIS_TLS_CA_FILE", wrongAuthority.toString()));
 
         // Redis: the service runs (its database is reachable) but stays unready, its Redis check failing the handshake
-        String readiness = awaitAnswer(redisManagement);
+        String readiness = awaitAnswer(wrongRedisCa, redisManagement);
         assertThat(readiness).contains("\"status\": \"DOWN\"").contains("SSLHandshakeException");
         Thread.sleep(2000);
         assertThat(DownstreamTestResource.status("http://127.0.0.1:" + redisManagement + "/health/ready")).isEqualTo(503);
-        assertThat(gateway.isAlive()).isTrue();
+        assertThat(wrongRedisCa.isAlive()).isTrue();
 
         // PostgreSQL's certificate does not chain to the CA given: the migrations cannot connect and the process stops
-        assertThat(secondService.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("gateway stops by itself").isTrue();
-        assertThat(secondService.exitValue()).isNotZero();
+        assertThat(wrongDatabaseCa.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("gateway stops by itself").isTrue();
+        assertThat(wrongDatabaseCa.exitValue()).isNotZero();
         assertThat(log(databaseManagement)).contains("PKIX path building failed");
     }
 
     @Test
-    void backupServiceStreamsWalAndTakesRedisAndDatabaseBackupsOverTls() throws Exception {
-        int port = DownstreamTestResource.freePort();
-        int management = DownstreamTestResource.freePort();
-        Path backups = Files.createDirectories(scratch.resolve("backups"));
-        // the WAL receiver (pg_receivewal and its monitoring pool) runs; schedules stay off, the test asks for each backup
-        secondService = launch(Path.of("..", "backup-service", "target", "quarkus-app", "quarkus-run.jar"), port, management,
-                Map.of("BACKUP_DIR", backups.toString(), "BACKUP_SCHEDULE_FULL", "off", "BACKUP_SCHEDULE_REDIS", "off",
-                        "BACKUP_SCHEDULE_CLEANUP", "off", "BACKUP_SCHEDULE_DEVICES", "off", "BACKUP_SCHEDULE_DRILL", "off"));
-        awaitReady(secondService, management);
+    @Order(3)
+    void backupServiceStreamsWalAndTakesRedisAndDatabaseBackupsOverTls() {
+        awaitReady(backup.process(), backup.management());
+        int management = backup.management();
 
-        String base = "http://127.0.0.1:" + port;
+        String base = backup.base();
         for (String kind : List.of("redis", "postgres-logical")) {
             String id = given().baseUri(base).header("Authorization", InternalTokens.bearer("tls-operator", "operator"))
                     .contentType("application/json").body(Map.of("kind", kind)).when().post("/api/v1/backups").then().statusCode(202)
@@ -223,12 +251,8 @@ class EncryptionInTransitIT {
         }
     }
 
-    /** Starts the packaged gateway with the TLS harness's settings and {@code overrides}; does not wait. */
-    private Process launch(int port, int management, Map<String, String> overrides) {
-        return launch(Path.of("target", "quarkus-app", "quarkus-run.jar"), port, management, overrides);
-    }
-
-    private Process launch(Path jar, int port, int management, Map<String, String> overrides) {
+    /** Starts a packaged service with the TLS harness's settings and {@code overrides}; does not wait. */
+    private static Process launch(Path jar, int port, int management, Map<String, String> overrides) {
         assertThat(jar).as("packaged service (built before this test: package phase / earlier module)").exists();
         Map<String, String> env = new HashMap<>(harness.serviceEnvironment());
         env.putAll(InternalTokens.configuration());
@@ -248,10 +272,6 @@ class EncryptionInTransitIT {
         }
     }
 
-    private void awaitReady(int management) {
-        awaitReady(gateway, management);
-    }
-
     private static void awaitReady(Process service, int management) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -266,10 +286,10 @@ class EncryptionInTransitIT {
     }
 
     /** The first readiness answer the management port gives (it listens once the application has started). */
-    private String awaitAnswer(int management) throws IOException {
+    private static String awaitAnswer(Process service, int management) throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            assertThat(gateway.isAlive()).as("gateway running; see %s", logFile(management).toAbsolutePath()).isTrue();
+            assertThat(service.isAlive()).as("service running; see %s", logFile(management).toAbsolutePath()).isTrue();
             try {
                 HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + management + "/health/ready").toURL()
                         .openConnection();
@@ -284,7 +304,7 @@ class EncryptionInTransitIT {
                 pause();
             }
         }
-        throw new AssertionError("gateway did not start within " + START_TIMEOUT.toSeconds() + " s; see " + logFile(management));
+        throw new AssertionError("service did not start within " + START_TIMEOUT.toSeconds() + " s; see " + logFile(management));
     }
 
     private static Path logFile(int management) {
@@ -305,13 +325,16 @@ class EncryptionInTransitIT {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
-        for (Process process : new Process[] {gateway, secondService}) {
-            if (process != null && process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
+    void stopWrongCaGateways() throws InterruptedException {
+        stop(wrongDatabaseCa);
+        stop(wrongRedisCa);
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
     }

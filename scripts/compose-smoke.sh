@@ -67,7 +67,8 @@ if ! image_present grafana/grafana:11.3.0; then
     mapfile -t SERVICES < <(printf '%s\n' "${SERVICES[@]}" | grep -vx grafana)
 fi
 
-trap teardown EXIT INT TERM
+trap teardown EXIT
+trap 'exit 130' INT TERM
 started=$SECONDS
 echo "docker-compose up: ${SERVICES[*]}"
 # up waits for each healthcheck a depends_on names before it starts the dependant

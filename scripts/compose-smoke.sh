@@ -69,26 +69,39 @@ fi
 
 trap teardown EXIT
 trap 'exit 130' INT TERM
+
+# "<service> <status>" of this project's containers, one docker call (docker-compose ps is too slow to poll every second)
+container_states() {
+    docker ps -a --filter "label=com.docker.compose.project=$PROJECT" \
+        --format '{{.Label "com.docker.compose.service"}} {{.Status}}'
+}
+
 started=$SECONDS
 echo "docker-compose up: ${SERVICES[*]}"
-# up waits for each healthcheck a depends_on names before it starts the dependant
-compose up -d --no-build "${SERVICES[@]}" 2>&1 | grep -v '^Creating\|^Starting' || true
-
-# every container healthy, each one's time to healthy printed as it gets there
+# up itself waits for each healthcheck a depends_on names before it starts the dependant; meanwhile the loop below
+# notes when each container turns healthy
+compose up -d --no-build "${SERVICES[@]}" > "$STATE_DIR/up.log" 2>&1 &
+up_pid=$!
+up_status=
 declare -A healthy_after=()
 deadline=$((SECONDS + HEALTHY_TIMEOUT))
 while [ ${#healthy_after[@]} -lt ${#SERVICES[@]} ]; do
-    for name in "${SERVICES[@]}"; do
-        [ -n "${healthy_after[$name]:-}" ] && continue
-        id=$(compose ps -q "$name")
-        state=$([ -n "$id" ] && docker inspect -f '{{.State.Status}}/{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id" || echo "absent/")
-        if [ "${state#*/}" = healthy ]; then
+    while read -r name status; do
+        if [ -z "${healthy_after[$name]:-}" ] && [[ "$status" == *"(healthy)"* ]]; then
             healthy_after[$name]=$((SECONDS - started))
             printf '  %-18s healthy after %4d s\n' "$name" "${healthy_after[$name]}"
         fi
-    done
-    if [ $SECONDS -ge $deadline ]; then
-        echo "not healthy within ${HEALTHY_TIMEOUT} s:" >&2
+    done < <(container_states)
+    if [ -z "$up_status" ] && ! kill -0 "$up_pid" 2>/dev/null; then
+        up_status=0
+        wait "$up_pid" || up_status=$?
+    fi
+    if [ "${up_status:-0}" != 0 ] || [ $SECONDS -ge $deadline ]; then
+        if [ "${up_status:-0}" != 0 ]; then
+            echo "docker-compose up failed:" >&2
+            grep -v '^Creating\|^Starting' "$STATE_DIR/up.log" >&2
+        fi
+        echo "not healthy after $((SECONDS - started)) s:" >&2
         for name in "${SERVICES[@]}"; do
             if [ -z "${healthy_after[$name]:-}" ]; then
                 echo "--- $name (last log lines)" >&2
@@ -99,7 +112,10 @@ while [ ${#healthy_after[@]} -lt ${#SERVICES[@]} ]; do
     fi
     sleep 1
 done
+[ -n "$up_status" ] || wait "$up_pid"
 echo "all ${#SERVICES[@]} containers healthy after $((SECONDS - started)) s"
+docker stats --no-stream --format '  {{.Name}}\t{{.MemUsage}}\t{{.CPUPerc}}' \
+    $(docker ps -q --filter "label=com.docker.compose.project=$PROJECT") | sed "s/${PROJECT}_//; s/_1\t/\t/" | sort
 
 GATEWAY="http://127.0.0.1:$GATEWAY_PUBLISHED_PORT"
 ADMIN_PASSWORD=$(sed -n 's/^ADMIN_PASSWORD=//p' "$JC_SECRETS_DIR/admin.env")
@@ -172,5 +188,45 @@ if [ "$state" != SUCCEEDED ]; then
     exit 1
 fi
 
-echo "smoke passed: topology healthy after $((${healthy_after[gateway-service]})) s (gateway), $(printf '%s\n' "${healthy_after[@]}" | sort -n | tail -1) s (slowest container)"
+echo "Prometheus scrapes the four services' management ports"
+prometheus_deadline=$((SECONDS + 60))
+until curl -fsS "http://127.0.0.1:$PROMETHEUS_PUBLISHED_PORT/api/v1/query?query=up" > "$STATE_DIR/up.json" \
+        && [ "$(json 'sum(1 for r in data["data"]["result"] if r["metric"]["job"].endswith("-service") and r["value"][1] == "1")' \
+            < "$STATE_DIR/up.json")" = 4 ]; do
+    if [ $SECONDS -ge $prometheus_deadline ]; then
+        echo "Prometheus does not see all four services up:" >&2
+        cat "$STATE_DIR/up.json" >&2
+        exit 1
+    fi
+    sleep 2
+done
+json '"\n".join("  up{job=%s} = %s" % (r["metric"]["job"], r["value"][1]) for r in data["data"]["result"])' < "$STATE_DIR/up.json"
+
+# $1: kind; runs it through the gateway and waits until it ends, fails unless it succeeded
+backup_run() {
+    local kind=$1 id run status
+    id=$(api POST /api/v1/backups "{\"kind\":\"$kind\"}" | json 'data["id"]')
+    local backup_deadline=$((SECONDS + 300))
+    while :; do
+        run=$(api GET "/api/v1/backups/$id")
+        status=$(printf '%s' "$run" | json 'data["status"]')
+        [ "$status" != running ] && break
+        if [ $SECONDS -ge $backup_deadline ]; then
+            echo "backup $kind $id still running after 300 s" >&2
+            return 1
+        fi
+        sleep 2
+    done
+    printf '%s' "$run" | json '"  %s %s in %s ms, %s bytes, verified %s%s" % (data["kind"], data["status"], data.get("durationMs"),
+        data.get("sizeBytes"), data.get("verified"), (", error: " + data["error"]) if data.get("error") else "")'
+    [ "$status" = succeeded ]
+}
+
+echo "backups with the binaries of the backup image (pg_basebackup + pg_verifybackup; restore drill: initdb, pg_ctl, postgres)"
+backup_run postgres-full
+backup_run restore-drill
+api GET /api/v1/backups/wal | json '"  WAL receiver: running %s, state %s, last segment %s" % (data["running"], data["state"],
+    data.get("lastSegment"))'
+
+echo "smoke passed: every container healthy $(printf '%s\n' "${healthy_after[@]}" | sort -n | tail -1) s after docker-compose up"
 scripts/images.sh sizes

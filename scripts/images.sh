@@ -65,18 +65,23 @@ SOURCES
     echo "$BASE: imported"
 }
 
-# $1: image name, $2: folder under scripts/images; the build context is scripts/images (for the shared common/ files)
-build_dockerfile() {
-    local image=$1 folder=$2
-    echo "$image: docker build scripts/images/$folder"
-    local log
+# $1: image name, $2: Dockerfile, $3: build context; the build's output is shown only when it fails
+docker_build() {
+    local image=$1 dockerfile=$2 context=$3 log
     log=$(mktemp)
-    if ! docker build --network host -t "$image" -f "scripts/images/$folder/Dockerfile" scripts/images > "$log" 2>&1; then
+    if ! docker build --network host -t "$image" -f "$dockerfile" "$context" > "$log" 2>&1; then
         tail -n 30 "$log" >&2
         rm -f "$log"
         return 1
     fi
     rm -f "$log"
+}
+
+# $1: image name, $2: folder under scripts/images; the build context is scripts/images (for the shared common/ files)
+build_dockerfile() {
+    local image=$1 folder=$2
+    echo "$image: docker build scripts/images/$folder"
+    docker_build "$image" "scripts/images/$folder/Dockerfile" scripts/images
 }
 
 build_infra() {
@@ -111,7 +116,7 @@ build_java() {
     cp "$(ls device-lab/target/device-lab-"$VERSION".jar)" "$context/device-lab.jar"
     cp scripts/images/device-lab/Dockerfile "$context/Dockerfile"
     echo "junoscommander/device-lab:$VERSION: docker build"
-    docker build -q -t "junoscommander/device-lab:$VERSION" "$context" >/dev/null 2>&1
+    docker_build "junoscommander/device-lab:$VERSION" "$context/Dockerfile" "$context"
     rm -rf "$context"
 }
 

@@ -5,7 +5,8 @@
 #   3. starts the topology (Grafana only when its image is present: it is not buildable here) and waits until every
 #      container is healthy, printing each one's time to healthy,
 #   4. logs in through the gateway, puts the device lab into the inventory, runs a command on a lab device and a task
-#      over all lab devices, prints the results,
+#      over all Junos lab devices, prints the results; checks that Prometheus scrapes the four services; runs a full
+#      PostgreSQL backup and a restore drill (the backup image's PostgreSQL binaries) and shows the WAL receiver,
 #   5. prints the image sizes and tears everything down, volumes included (also on failure or Ctrl-C; KEEP_UP=1 leaves
 #      the topology running and prints how to stop it).
 #
@@ -69,6 +70,8 @@ fi
 
 trap teardown EXIT
 trap 'exit 130' INT TERM
+# what a killed earlier run (or KEEP_UP=1) left behind would otherwise be reused with its old volumes
+compose down -v --remove-orphans --timeout 50 >/dev/null 2>&1 || true
 
 # "<service> <status>" of this project's containers, one docker call (docker-compose ps is too slow to poll every second)
 container_states() {

@@ -52,6 +52,8 @@ teardown() {
     fi
     echo "tearing down (docker-compose down -v)..."
     compose down -v --remove-orphans --timeout 50 >/dev/null 2>&1 || true
+    # the secrets belonged to containers that are gone
+    rm -rf "$JC_SECRETS_DIR"
     exit "$status"
 }
 

@@ -61,8 +61,17 @@ public final class InfraHarness implements AutoCloseable {
 
     /** Tests own their harness: it dies with the JVM, and harnesses of JVMs that died without cleaning up are removed. */
     public static InfraHarness startForTests(String name) {
+        return startForTests(name, false);
+    }
+
+    /**
+     * Like {@link #startForTests(String)}; with {@code tls} every client connection must be encrypted (a CA and server
+     * certificate are generated for the harness, see {@link InfraSettings#tls()}).
+     */
+    public static InfraHarness startForTests(String name, boolean tls) {
         sweepAbandoned(InfraSettings.TEST_ROOT);
-        InfraSettings settings = InfraSettings.forTests(name);
+        InfraSettings plain = InfraSettings.forTests(name);
+        InfraSettings settings = tls ? plain.withTls() : plain;
         // the folder is named after this JVM's pid: one found there was left by an earlier process that had the same pid
         stopAndDelete(settings.directory());
         writeOwner(settings.directory());
@@ -86,7 +95,8 @@ public final class InfraHarness implements AutoCloseable {
         Properties state = readProperties(stateFile);
         InfraSettings settings = new InfraSettings(directory, InfraPorts.load(state), state.getProperty("database"),
                 state.getProperty("user"), state.getProperty("master-name"), Integer.parseInt(state.getProperty("down-after-ms")),
-                Integer.parseInt(state.getProperty("failover-timeout-ms")), Boolean.parseBoolean(state.getProperty("durable")));
+                Integer.parseInt(state.getProperty("failover-timeout-ms")), Boolean.parseBoolean(state.getProperty("durable")),
+                Boolean.parseBoolean(state.getProperty("tls", "false")));
         return Optional.of(new InfraHarness(settings, state));
     }
 
@@ -112,7 +122,24 @@ public final class InfraHarness implements AutoCloseable {
         env.put("BACKUP_DB_PORT", Integer.toString(settings.ports().postgres()));
         env.put("BACKUP_DB_USER", BACKUP_USER);
         env.put("BACKUP_DB_PASSWORD", backupDbPassword());
+        if (settings.tls()) {
+            // full verification: the server certificate names 127.0.0.1, the address every client here uses
+            String authority = tlsCertificates().authority().toString();
+            env.put("DB_SSL_MODE", "verify-full");
+            env.put("DB_SSL_ROOT_CERT", authority);
+            env.put("REDIS_TLS", "true");
+            env.put("REDIS_TLS_CA_FILE", authority);
+        }
         return env;
+    }
+
+    /** The CA and server certificate of a TLS harness ({@link InfraSettings#tls()}); clients trust {@code authority()}. */
+    public TlsCertificates tlsCertificates() {
+        if (!settings.tls()) {
+            throw new IllegalStateException("this harness runs without TLS");
+        }
+        Path dir = settings.tlsDir().toAbsolutePath();
+        return new TlsCertificates(dir.resolve("ca.crt"), dir.resolve("server.crt"), dir.resolve("server.key"));
     }
 
     public String dbPassword() {
@@ -142,6 +169,9 @@ public final class InfraHarness implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------- lifecycle
 
     private void startAll() {
+        if (settings.tls() && !Files.exists(tlsCertificates().certificate())) {
+            TlsCertificates.generate(settings.tlsDir());
+        }
         startPostgres();
         startPgBouncer();
         for (int i = 0; i < 3; i++) {
@@ -340,6 +370,14 @@ public final class InfraHarness implements AutoCloseable {
         extra.append("wal_level = replica\n");
         extra.append(BACKUP_CONFIG);
         extra.append("password_encryption = scram-sha-256\n");
+        if (settings.tls()) {
+            // offered, not required: migrations and the backup tools connect here directly with the services' DB_SSL_MODE,
+            // while PgBouncer's own server connections and the harness's psql (Unix socket) stay plain on this host
+            Path data = conf.getParent();
+            writeAsPostgresUser(data.resolve("server.crt"), read(tlsCertificates().certificate()));
+            writeAsPostgresUser(data.resolve("server.key"), read(tlsCertificates().key()));
+            extra.append("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
+        }
         if (!settings.durable()) {
             // tests throw the data away; skipping fsync keeps a 2-core machine responsive
             extra.append("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
@@ -411,10 +449,27 @@ public final class InfraHarness implements AutoCloseable {
                 reserve_pool_size = 10
                 server_reset_query =
                 ignore_startup_parameters = extra_float_digits,options
-                """.formatted(settings.database(), settings.ports().postgres(), settings.ports().pgBouncer(), dir, PGBOUNCER_ADMIN));
+                """.formatted(settings.database(), settings.ports().postgres(), settings.ports().pgBouncer(), dir, PGBOUNCER_ADMIN)
+                + pgBouncerTlsConfig(dir));
         Commands.spawn(Commands.asPostgresUser(List.of(DebianBinaries.require("pgbouncer", "pgbouncer").toString(),
                 dir.resolve("pgbouncer.ini").toString())), dir.resolve("pgbouncer.log"));
         await("PgBouncer on port " + settings.ports().pgBouncer(), () -> pgBouncerAnswers());
+    }
+
+    /** Clients must speak TLS to PgBouncer (a plain one is refused at startup); its connections to PostgreSQL stay plain. */
+    private String pgBouncerTlsConfig(Path dir) {
+        if (!settings.tls()) {
+            return "";
+        }
+        writeAsPostgresUser(dir.resolve("server.crt"), read(tlsCertificates().certificate()));
+        writeAsPostgresUser(dir.resolve("server.key"), read(tlsCertificates().key()));
+        writeAsPostgresUser(dir.resolve("ca.crt"), read(tlsCertificates().authority()));
+        return """
+                client_tls_sslmode = require
+                client_tls_cert_file = %1$s/server.crt
+                client_tls_key_file = %1$s/server.key
+                client_tls_ca_file = %1$s/ca.crt
+                """.formatted(dir);
     }
 
     /** Stops PgBouncer and waits until it is gone; clients see their connections drop. */
@@ -438,8 +493,8 @@ public final class InfraHarness implements AutoCloseable {
     private Commands.Result pgBouncerAdmin(String command) {
         return Commands.run(List.of(DebianBinaries.require("psql", "postgresql-client").toString(), "-h", "127.0.0.1", "-p",
                 Integer.toString(settings.ports().pgBouncer()), "-U", PGBOUNCER_ADMIN, "-d", "pgbouncer", "-X", "-A", "-F", "\t", "-P",
-                "footer=off", "-c", command), Map.of("PGPASSWORD", state.getProperty("pgbouncer-admin-password"), "PGCONNECT_TIMEOUT", "3"),
-                null, Duration.ofSeconds(10));
+                "footer=off", "-c", command), Map.of("PGPASSWORD", state.getProperty("pgbouncer-admin-password"), "PGCONNECT_TIMEOUT", "3",
+                "PGSSLMODE", settings.tls() ? "require" : "disable"), null, Duration.ofSeconds(10));
     }
 
     // -------------------------------------------------------------------------------------------------- Redis & Sentinel
@@ -455,7 +510,7 @@ public final class InfraHarness implements AutoCloseable {
         if (!Files.exists(conf)) {
             int master = settings.ports().redis().get(0);
             StringBuilder text = new StringBuilder();
-            text.append("bind 127.0.0.1\nport ").append(port).append("\ndir ").append(dir).append("\npidfile ").append(pidFile)
+            text.append("bind 127.0.0.1\n").append(redisListenConfig(port)).append("dir ").append(dir).append("\npidfile ").append(pidFile)
                     .append("\ndaemonize no\nprotected-mode no\nlogfile \"\"\nreplica-announce-ip 127.0.0.1\n");
             // without persistence a restarted master could be promoted empty; the local stack keeps its data
             text.append(settings.durable() ? "save 300 1\nappendonly yes\n" : "save \"\"\nappendonly no\n");
@@ -479,9 +534,7 @@ public final class InfraHarness implements AutoCloseable {
         // written once so a restart resumes from what it learned
         Path conf = dir.resolve("sentinel.conf");
         if (!Files.exists(conf)) {
-            writeFile(dir, conf, """
-                    bind 127.0.0.1
-                    port %d
+            writeFile(dir, conf, "bind 127.0.0.1\n" + redisListenConfig(port) + """
                     dir %s
                     pidfile %s
                     daemonize no
@@ -489,15 +542,36 @@ public final class InfraHarness implements AutoCloseable {
                     logfile ""
                     sentinel announce-ip 127.0.0.1
                     sentinel monitor %s 127.0.0.1 %d 2
-                    sentinel down-after-milliseconds %4$s %d
-                    sentinel failover-timeout %4$s %d
-                    sentinel parallel-syncs %4$s 1
-                    """.formatted(port, dir, pidFile, settings.masterName(), settings.ports().redis().get(0),
+                    sentinel down-after-milliseconds %3$s %d
+                    sentinel failover-timeout %3$s %d
+                    sentinel parallel-syncs %3$s 1
+                    """.formatted(dir, pidFile, settings.masterName(), settings.ports().redis().get(0),
                     settings.sentinelDownAfterMillis(), settings.sentinelFailoverTimeoutMillis()));
         }
         Commands.spawn(List.of(DebianBinaries.require("redis-sentinel", "redis-sentinel").toString(), conf.toString()),
                 dir.resolve("sentinel.log"));
         await("Sentinel on port " + port, () -> "PONG".equals(redisCli(port, "PING")));
+    }
+
+    /**
+     * The listening lines of a Redis server or Sentinel. With TLS the plain port is off ({@code port 0}) and the given port
+     * speaks TLS only; {@code tls-replication} makes replicas and Sentinels use TLS to reach each other too, presenting the
+     * same certificate (clients are not asked for one).
+     */
+    private String redisListenConfig(int port) {
+        if (!settings.tls()) {
+            return "port " + port + "\n";
+        }
+        TlsCertificates tls = tlsCertificates();
+        return """
+                port 0
+                tls-port %d
+                tls-cert-file %s
+                tls-key-file %s
+                tls-ca-cert-file %s
+                tls-auth-clients no
+                tls-replication yes
+                """.formatted(port, tls.certificate(), tls.key(), tls.authority());
     }
 
     /** Ready means: every Sentinel sees the master, both replicas and enough peers to authorise a failover. */
@@ -542,6 +616,9 @@ public final class InfraHarness implements AutoCloseable {
     public String redisCli(int port, String... command) {
         List<String> line = new ArrayList<>(List.of(DebianBinaries.require("redis-cli", "redis-tools").toString(), "-h", "127.0.0.1",
                 "-p", Integer.toString(port)));
+        if (settings.tls()) {
+            line.addAll(List.of("--tls", "--cacert", tlsCertificates().authority().toString()));
+        }
         line.addAll(List.of(command));
         Commands.Result result = Commands.run(line, Duration.ofSeconds(10));
         return result.ok() ? result.output().strip() : "";
@@ -571,6 +648,7 @@ public final class InfraHarness implements AutoCloseable {
         state.setProperty("down-after-ms", Integer.toString(settings.sentinelDownAfterMillis()));
         state.setProperty("failover-timeout-ms", Integer.toString(settings.sentinelFailoverTimeoutMillis()));
         state.setProperty("durable", Boolean.toString(settings.durable()));
+        state.setProperty("tls", Boolean.toString(settings.tls()));
         state.setProperty("db-password", randomSecret());
         state.setProperty("pgbouncer-admin-password", randomSecret());
         state.setProperty(BACKUP_PASSWORD_KEY, randomSecret());
@@ -680,6 +758,14 @@ public final class InfraHarness implements AutoCloseable {
     private static void appendAsPostgresUser(Path file, String content) {
         Commands.runOrFail(Commands.asPostgresUser(List.of("sh", "-c", "cat >> \"$0\"", file.toString())), Map.of(), content,
                 COMMAND_TIMEOUT);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     private static void writeFile(Path dir, Path file, String content) {

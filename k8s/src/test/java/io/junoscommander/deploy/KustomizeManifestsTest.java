@@ -496,17 +496,10 @@ class KustomizeManifestsTest {
 
     private static final Pattern PROPERTY_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]+)");
     private static final Pattern JAVA_LITERAL = Pattern.compile("\"([A-Z][A-Z0-9_]+)\"");
-    /**
-     * Settings of encryption in transit that the tls branch adds to the services (DB_SSL_MODE already in the backup
-     * service); the production overlay sets them. Remove from here once that branch is merged, the source scan then
-     * finds them.
-     */
-    private static final Set<String> TLS_SETTINGS = Set.of("DB_SSL_MODE", "DB_SSL_ROOT_CERT", "REDIS_TLS", "REDIS_TLS_CA_FILE");
-
     /** Environment variables a service module reads: ${NAME} in its configuration, or a "NAME" literal in its code. */
     private static Set<String> settingsReadBy(String module) {
         Path root = RenderedManifests.repositoryRoot();
-        Set<String> names = new HashSet<>(TLS_SETTINGS);
+        Set<String> names = new HashSet<>();
         for (Path dir : List.of(root.resolve("service-support/src/main"), root.resolve(module).resolve("src/main"))) {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {

@@ -66,8 +66,12 @@ public interface BackupConfig {
 
         Optional<String> password();
 
+        /** libpq's {@code sslmode} ({@code DB_SSL_MODE}): disable, require, verify-ca or verify-full. */
         @WithDefault("disable")
         String sslMode();
+
+        /** The CA (PEM) the server certificate must chain to ({@code DB_SSL_ROOT_CERT}). */
+        Optional<String> sslRootCert();
 
         /** Where pg_basebackup and friends live; found in Debian's versioned folder when unset. */
         Optional<Path> binDir();

@@ -1,5 +1,6 @@
 package io.junoscommander.backup.redis;
 
+import io.junoscommander.support.config.RedisTls;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
@@ -31,9 +32,11 @@ public class RedisNodes {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
+    private final RedisTls tls;
 
-    RedisNodes(Vertx vertx) {
+    RedisNodes(Vertx vertx, RedisTls tls) {
         this.vertx = vertx;
+        this.tls = tls;
     }
 
     /** A {@code host:port} address; accepts a {@code redis://} prefix and {@code [v6]:port}. */
@@ -58,8 +61,8 @@ public class RedisNodes {
 
     /** Sends one command; with {@code password} the connection authenticates first. */
     public Response send(Address address, Optional<String> password, Command command, String... args) throws IOException {
-        RedisOptions options = new RedisOptions().setConnectionString("redis://" + address).setPreferredProtocolVersion(
-                ProtocolVersion.RESP2).setMaxPoolSize(1).setMaxPoolWaiting(1).setMetricsName("redis.backup.node");
+        RedisOptions options = tls.secure(new RedisOptions().setConnectionString(tls.uri(address.toString())).setPreferredProtocolVersion(
+                ProtocolVersion.RESP2).setMaxPoolSize(1).setMaxPoolWaiting(1).setMetricsName("redis.backup.node"));
         password.filter(p -> !p.isEmpty()).ifPresent(options::setPassword);
         Redis client = Redis.createClient(vertx, options);
         try {

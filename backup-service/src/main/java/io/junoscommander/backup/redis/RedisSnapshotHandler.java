@@ -5,6 +5,7 @@ import io.junoscommander.backup.redis.RedisNodes.Address;
 import io.junoscommander.backup.run.BackupHandler;
 import io.junoscommander.backup.run.BackupJob;
 import io.junoscommander.backup.run.BackupResult;
+import io.junoscommander.support.config.RedisTls;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,10 +41,12 @@ public class RedisSnapshotHandler implements BackupHandler {
 
     private final RedisBackupConfig config;
     private final RedisNodes nodes;
+    private final RedisTls tls;
 
-    RedisSnapshotHandler(RedisBackupConfig config, RedisNodes nodes) {
+    RedisSnapshotHandler(RedisBackupConfig config, RedisNodes nodes, RedisTls tls) {
         this.config = config;
         this.nodes = nodes;
+        this.tls = tls;
     }
 
     @Override
@@ -101,9 +104,11 @@ public class RedisSnapshotHandler implements BackupHandler {
 
     /** {@code redis-cli --rdb}: the password goes through {@code REDISCLI_AUTH} in its environment, never its arguments. */
     private void dump(Address source, Path rdb, Path log) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(RedisBinaries.require("redis-cli", "redis-tools").toString(), "-h", source.host(),
-                "-p", Integer.toString(source.port()), "--rdb", rdb.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(RedisBinaries.require("redis-cli", "redis-tools").toString(), "-h", source.host(),
+                "-p", Integer.toString(source.port())));
+        command.addAll(tls.redisCliArguments());
+        command.addAll(List.of("--rdb", rdb.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("REDISCLI_AUTH");
         config.password().filter(p -> !p.isEmpty()).ifPresent(password -> builder.environment().put("REDISCLI_AUTH", password));
         Process process = builder.start();

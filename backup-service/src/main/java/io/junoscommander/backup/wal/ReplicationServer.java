@@ -2,6 +2,7 @@ package io.junoscommander.backup.wal;
 
 import io.junoscommander.backup.config.BackupConfig;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -111,6 +112,12 @@ public class ReplicationServer {
                             .addProperty("application_name", "backup-service-monitor")
                             // without a metrics name the client's meters would be exported as m__*
                             .setMetricsName("postgresql.backup.role");
+                    // the same checks libpq makes for the backup tools: chain to DB_SSL_ROOT_CERT, host name with verify-full
+                    postgres.sslRootCert().map(String::strip).filter(path -> !path.isEmpty())
+                            .ifPresent(path -> connect.setTrustOptions(new PemTrustOptions().addCertPath(path)));
+                    if (connect.getSslMode() == SslMode.VERIFY_FULL) {
+                        connect.setHostnameVerificationAlgorithm("HTTPS");
+                    }
                     PoolOptions options = new PoolOptions().setMaxSize(2).setIdleTimeout(60).setName("backup-role");
                     pool = Pool.newInstance(PgBuilder.pool().with(options).connectingTo(connect).using(vertx.getDelegate()).build());
                 }

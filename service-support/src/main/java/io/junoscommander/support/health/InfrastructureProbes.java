@@ -1,5 +1,6 @@
 package io.junoscommander.support.health;
 
+import io.junoscommander.support.config.RedisTls;
 import io.junoscommander.support.config.ServiceIdentity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,7 @@ public class InfrastructureProbes {
     private final Redis redis;
     private final Vertx vertx;
     private final ServiceIdentity identity;
+    private final RedisTls redisTls;
     private final MeterRegistry meters;
     private final String databaseAddress;
     private final int poolMaxSize;
@@ -45,7 +47,7 @@ public class InfrastructureProbes {
     private final String masterName;
     private final Map<URI, Redis> sentinelClients = new ConcurrentHashMap<>();
 
-    InfrastructureProbes(Pool pool, Redis redis, Vertx vertx, ServiceIdentity identity, MeterRegistry meters,
+    InfrastructureProbes(Pool pool, Redis redis, Vertx vertx, ServiceIdentity identity, RedisTls redisTls, MeterRegistry meters,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String databaseUrl,
             @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int poolMaxSize,
             @ConfigProperty(name = "quarkus.redis.hosts") List<URI> sentinels,
@@ -54,6 +56,7 @@ public class InfrastructureProbes {
         this.redis = redis;
         this.vertx = vertx;
         this.identity = identity;
+        this.redisTls = redisTls;
         this.meters = meters;
         URI url = URI.create(databaseUrl);
         this.databaseAddress = url.getHost() + ":" + url.getPort() + url.getPath();
@@ -93,8 +96,8 @@ public class InfrastructureProbes {
             return Uni.createFrom().item(Optional.empty());
         }
         Redis client = sentinelClients.computeIfAbsent(sentinels.get(index),
-                uri -> Redis.createClient(vertx, new RedisOptions().setConnectionString(uri.toString()).setMaxPoolSize(1)
-                        .setPoolName("sentinel-probe-" + uri.getPort()).setMetricsName(SENTINEL_PROBE_METRICS)));
+                uri -> Redis.createClient(vertx, redisTls.secure(new RedisOptions().setConnectionString(uri.toString()).setMaxPoolSize(1)
+                        .setPoolName("sentinel-probe-" + uri.getPort()).setMetricsName(SENTINEL_PROBE_METRICS))));
         Request ask = Request.cmd(Command.SENTINEL).arg("get-master-addr-by-name").arg(masterName);
         return client.send(ask).ifNoItem().after(identity.healthTimeout()).fail()
                 .map(InfrastructureProbes::address)

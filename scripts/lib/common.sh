@@ -4,7 +4,7 @@
 # nodejs and npm run s3rver, the S3-compatible server of the backup tests (infra-harness S3Server).
 # prometheus gives promtool (the k8s module checks and unit-tests the alert rules with it).
 JC_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools openssh-server
-    python3-netmiko util-linux curl procps openssl nodejs npm prometheus)
+    python3-netmiko util-linux iproute2 curl procps openssl nodejs npm prometheus)
 
 # Installed, or provided by an installed package: NodeSource's nodejs provides npm and conflicts with Debian's npm, so
 # asking apt for npm there would try to remove Node.

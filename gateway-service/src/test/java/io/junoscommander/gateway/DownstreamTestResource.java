@@ -9,10 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Real downstreams for the gateway's tests: the packaged device-service and backup-service ({@code …/target/quarkus-app},
- * built before this module) run as separate processes on free ports with the harness's PostgreSQL/Redis and the test key
- * pair, each with its management interface (health, metrics) on a free port of its own. Task routes point at the device
- * service (it answers their paths with its own 404 after verifying the token).
+ * Real downstreams for the gateway's tests: the packaged device-service, task-service and backup-service
+ * ({@code …/target/quarkus-app}, built before this module) run as separate processes on free ports with the harness's
+ * PostgreSQL/Redis and the test key pair, each with its management interface (health, metrics) on a free port of its own.
  * Test-only routes: {@code /api/v1/device-instances} (device-service's instance list), {@code /api/v1/test-stream}
  * (probe endpoints of the gateway process itself, for streaming, SSE, timeouts and retries) and {@code /api/v1/test-dead}
  * (an address nothing listens on, for the circuit breaker).
@@ -20,6 +19,7 @@ import java.util.Map;
 public class DownstreamTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static PackagedService device;
+    private static PackagedService task;
     private static PackagedService backup;
 
     @Override
@@ -27,6 +27,12 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         if (device == null || !device.isAlive()) {
             device = PackagedService.of("device-service").name("device-service-for-gateway-tests")
                     .environment(PackagedService.testEnvironment()).start();
+        }
+        if (task == null || !task.isAlive()) {
+            // its schedules stay off: the gateway tests only need the task API behind its routes
+            task = PackagedService.of("task-service").name("task-service-for-gateway-tests")
+                    .environment(PackagedService.testEnvironment())
+                    .environment(Map.of("DEVICE_SERVICE_URL", device.url())).start();
         }
         if (backup == null || !backup.isAlive()) {
             Path backupDir;
@@ -50,11 +56,11 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         config.put("quarkus.http.test-port", Integer.toString(gatewayPort));
         config.put("quarkus.management.test-port", Integer.toString(gatewayManagementPort));
         config.put("DEVICE_SERVICE_URL", deviceUrl);
-        config.put("TASK_SERVICE_URL", deviceUrl);
+        config.put("TASK_SERVICE_URL", task.url());
         config.put("BACKUP_SERVICE_URL", backup.url());
         String deviceReadiness = device.managementUrl() + "/health/ready";
         config.put("DEVICE_SERVICE_HEALTH_URL", deviceReadiness);
-        config.put("TASK_SERVICE_HEALTH_URL", deviceReadiness);
+        config.put("TASK_SERVICE_HEALTH_URL", task.managementUrl() + "/health/ready");
         config.put("BACKUP_SERVICE_HEALTH_URL", backup.managementUrl() + "/health/ready");
         config.put("gateway.routes.device-instances.prefix", "/api/v1/device-instances");
         config.put("gateway.routes.device-instances.upstream", "device-service");

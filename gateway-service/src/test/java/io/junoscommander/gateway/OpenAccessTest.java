@@ -55,7 +55,7 @@ class OpenAccessTest {
         JsonPath document = given().accept("application/json").when().get("/openapi").then().statusCode(200).extract().jsonPath();
         Map<String, Map<String, Object>> paths = document.getMap("paths");
         assertThat(paths).containsKeys("/api/v1/auth/login", "/api/v1/users", "/api/v1/audit", "/api/v1/tokens",
-                "/api/v1/devices/{id}", "/api/v1/devices/{id}/commands", "/api/v1/credentials", "/api/v1/tasks/{path}",
+                "/api/v1/devices/{id}", "/api/v1/devices/{id}/commands", "/api/v1/credentials", "/api/v1/tasks/{id}/events",
                 "/api/v1/backups");
         List<String> open = new ArrayList<>();
         int checked = 0;

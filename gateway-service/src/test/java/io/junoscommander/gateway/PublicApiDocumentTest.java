@@ -62,7 +62,9 @@ class PublicApiDocumentTest {
         // generic entries go where the service described the route, stay where it did not
         assertThat(paths.has("/api/v1/devices/{path}")).isFalse();
         assertThat(paths.has("/api/v1/credentials/{path}")).isFalse();
-        assertThat(paths.has("/api/v1/tasks/{path}")).isTrue();
+        assertThat(paths.has("/api/v1/tasks/{path}")).isFalse();
+        assertThat(paths.has("/api/v1/tasks/{id}/events")).isTrue();
+        assertThat(paths.has("/api/v1/test-stream/{path}")).isTrue();
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every public route × every role: below the route's role the gateway answers 401 (anonymous) or 403, at or above it the
  * request passes the gateway's authorization (whatever the resource or the downstream then answers, never 401/403; a 401
- * from a downstream would mean it refused the internal token).
+ * from a downstream would mean it refused the internal token). No answer is ever a 5xx: a 500 or 502 is a defect, not
+ * "allowed".
  */
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)
@@ -96,7 +97,9 @@ class RoleMatrixTest {
                 String token = row.ownSession() ? freshSession(user, role) : Api.userToken(user, role);
                 int status = send(Api.as(token), row);
                 boolean allowed = ROLES.indexOf(role) >= ROLES.indexOf(row.role());
-                if (allowed && (status == 401 || status == 403)) {
+                if (status >= 500) {
+                    wrong.add(row + " " + role + " -> " + status + " (a server error)");
+                } else if (allowed && (status == 401 || status == 403)) {
                     wrong.add(row + " " + role + " -> " + status + " (want allowed)");
                 } else if (!allowed && status != 403) {
                     wrong.add(row + " " + role + " -> " + status + " (want 403)");

@@ -10,11 +10,12 @@ JC_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel 
 # asking apt for npm there would try to remove Node.
 package_present() {
     local pkg=$1
-    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep "install ok installed" >/dev/null; then
         return 0
     fi
+    # grep without -q reads to the end: with pipefail, an early exit would fail the pipeline on SIGPIPE upstream
     dpkg-query -W -f='${Status}|${Provides}\n' 2>/dev/null | grep '^install ok installed|' | cut -d'|' -f2 | tr ',' '\n' \
-        | sed 's/(.*//; s/[[:space:]]//g' | grep -qx -- "$pkg"
+        | sed 's/(.*//; s/[[:space:]]//g' | grep -x -- "$pkg" >/dev/null
 }
 
 ensure_packages() {

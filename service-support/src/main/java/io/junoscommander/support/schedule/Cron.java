@@ -44,7 +44,24 @@ public final class Cron {
         if (fields != 5 && fields != 6) {
             throw new IllegalArgumentException(fields + " fields, expected 5 or 6");
         }
-        return new Cron(trimmed, ExecutionTime.forCron(fields == 5 ? UNIX.parse(trimmed) : QUARTZ.parse(trimmed)));
+        return new Cron(trimmed, ExecutionTime.forCron(fields == 5 ? UNIX.parse(trimmed) : QUARTZ.parse(quartzDays(trimmed))));
+    }
+
+    /**
+     * Quartz wants {@code ?} in one of day-of-month and day-of-week; the common six-field form (Spring's) writes
+     * {@code *} in both, as in {@code *}{@code /10 * * * * *}. A {@code *} beside a given other day field means "any", so it
+     * is read as {@code ?}; two specific day fields stay an error.
+     */
+    private static String quartzDays(String expression) {
+        String[] field = expression.split("\\s+");
+        if (!"?".equals(field[3]) && !"?".equals(field[5])) {
+            if ("*".equals(field[5])) {
+                field[5] = "?";
+            } else if ("*".equals(field[3])) {
+                field[3] = "?";
+            }
+        }
+        return String.join(" ", field);
     }
 
     /**

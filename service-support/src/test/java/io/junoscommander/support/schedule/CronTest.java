@@ -28,6 +28,20 @@ class CronTest {
     }
 
     @Test
+    void sixFieldsWithAStarInBothDayFieldsAreTheCommonForm() {
+        // as Spring users write it: every 10 s, any day
+        assertThat(Cron.next("*/10 * * * * *", ZoneOffset.UTC, OffsetDateTime.parse("2026-03-10T10:00:01Z")))
+                .isEqualTo(OffsetDateTime.parse("2026-03-10T10:00:10Z"));
+        // a given day of the week beside a '*' day of the month (2026-03-10 is a Tuesday; Quartz numbers the days from SUN)
+        assertThat(Cron.next("0 0 9 * * MON", ZoneOffset.UTC, OffsetDateTime.parse("2026-03-10T10:00:00Z")))
+                .isEqualTo(OffsetDateTime.parse("2026-03-16T09:00:00Z"));
+        assertThat(Cron.next("0 0 9 15 * *", ZoneOffset.UTC, OffsetDateTime.parse("2026-03-10T10:00:00Z")))
+                .isEqualTo(OffsetDateTime.parse("2026-03-15T09:00:00Z"));
+        // two specific day fields are still ambiguous
+        assertThatThrownBy(() -> Cron.parse("0 0 9 15 * MON")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void latestAtOrBeforeIsTheStartOfThePeriodNowLiesIn() {
         assertThat(Cron.latestAtOrBefore("0 2 * * *", ZoneOffset.UTC, OffsetDateTime.parse("2026-03-10T01:59:59Z")))
                 .contains(OffsetDateTime.parse("2026-03-09T02:00:00Z"));

@@ -5,6 +5,8 @@
 # Prints "check <name>: <result>" lines for the test to read; stops everything it started.
 set -eu
 work=$1
+# from a folder every user may enter: the checkout can be private to root, and runuser keeps the working directory
+cd /
 bin=/usr/lib/postgresql/15/bin
 command -v ip > /dev/null || { echo "the ip command (Debian package iproute2) is needed" >&2; exit 1; }
 ip link set lo up

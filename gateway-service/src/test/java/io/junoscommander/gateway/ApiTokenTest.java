@@ -54,6 +54,25 @@ class ApiTokenTest {
     }
 
     @Test
+    void disablingAUserRevokesTheirTokensForGood() {
+        String user = "tess-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String session = Api.userToken(user, "operator");
+        String token = Api.as(session).contentType("application/json").body(Map.of("name", "nightly", "role", "viewer")).when()
+                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        Api.as(token).when().get("/api/v1/auth/me").then().statusCode(200);
+
+        Api.asAdmin().contentType("application/json").body(Map.of("enabled", false)).when().patch("/api/v1/users/" + user).then()
+                .statusCode(200);
+        Api.as(token).when().get("/api/v1/auth/me").then().statusCode(401);
+        Api.asAdmin().contentType("application/json").body(Map.of("enabled", true)).when().patch("/api/v1/users/" + user).then()
+                .statusCode(200);
+        // enabled again, the user signs in anew; the old token stays revoked
+        Api.as(token).when().get("/api/v1/auth/me").then().statusCode(401).contentType("application/problem+json");
+        assertThat(infra.queryAsSuperuser("SELECT count(*) AS n FROM gateway.api_token WHERE username = '" + user
+                + "' AND revoked_at IS NULL").get(0).get("n")).isEqualTo("0");
+    }
+
+    @Test
     void tokenRoleCannotExceedTheCreatorsAndOthersTokensAreHidden() {
         String viewer = Api.userToken("judy-viewer", "viewer");
         Api.as(viewer).contentType("application/json").body(Map.of("name", "too strong", "role", "admin")).when().post("/api/v1/tokens")

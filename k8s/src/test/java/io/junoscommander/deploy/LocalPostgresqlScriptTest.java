@@ -83,7 +83,9 @@ class LocalPostgresqlScriptTest {
                 "PGPORT=" + port, "DB_NAME=junoscommander"));
         secrets.forEach((name, value) -> command.add(name + "=" + value));
         command.addAll(List.of("sh", work.resolve("start.sh").toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("postgres.log").toFile())
+        // from "/": the checkout (the working directory) can be private to root, and the server runs as postgres
+        Process process = new ProcessBuilder(command).directory(new java.io.File("/")).redirectErrorStream(true)
+                .redirectOutput(work.resolve("postgres.log").toFile())
                 .start();
         started.add(process);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -74,7 +74,8 @@ final class RenderedManifests {
         try {
             Path errors = Files.createTempFile("jc-render", ".err");
             try {
-                Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+                // from "/": a command run as another user (runuser) may not enter a checkout private to root
+                Process process = new ProcessBuilder(command).directory(new java.io.File("/")).redirectError(errors.toFile()).start();
                 process.getOutputStream().close();
                 byte[] output = process.getInputStream().readAllBytes();
                 if (!process.waitFor(60, TimeUnit.SECONDS)) {

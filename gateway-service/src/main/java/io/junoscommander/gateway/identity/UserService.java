@@ -4,6 +4,7 @@ import io.junoscommander.gateway.GatewayConfig;
 import io.junoscommander.gateway.security.PasswordHasher;
 import io.junoscommander.gateway.security.SecurityLog;
 import io.junoscommander.gateway.session.SessionStore;
+import io.junoscommander.gateway.token.ApiTokenRepository;
 import io.junoscommander.support.problem.ProblemException;
 import io.junoscommander.support.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -20,12 +21,14 @@ public class UserService {
     private final UserRepository users;
     private final PasswordHasher hasher;
     private final SessionStore sessions;
+    private final ApiTokenRepository tokens;
     private final int minPasswordLength;
 
-    UserService(UserRepository users, PasswordHasher hasher, SessionStore sessions, GatewayConfig config) {
+    UserService(UserRepository users, PasswordHasher hasher, SessionStore sessions, ApiTokenRepository tokens, GatewayConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.sessions = sessions;
+        this.tokens = tokens;
         this.minPasswordLength = config.password().minLength();
     }
 
@@ -51,7 +54,8 @@ public class UserService {
 
     /**
      * Role, enabled and password reset by an admin. Every change revokes the user's sessions, so a demoted or disabled user
-     * is out at once; API tokens follow automatically (a token never carries more than its user's current role).
+     * is out at once; API tokens follow automatically (a token never carries more than its user's current role). Disabling
+     * also revokes the user's API tokens for good, as GitHub and AWX do: enabling the user again brings none of them back.
      */
     public Uni<Optional<User>> update(String username, String role, Boolean enabled, String password) {
         if (role != null) {
@@ -67,9 +71,10 @@ public class UserService {
             if (updated.isEmpty()) {
                 return Uni.createFrom().item(updated);
             }
-            return sessions.revokeAll(username, null).invoke(revoked -> SecurityLog.LOG.infof(
-                    "user changed user=%s role=%s enabled=%s passwordReset=%s sessionsRevoked=%d", username, updated.get().role(),
-                    updated.get().enabled(), password != null, revoked)).replaceWith(updated);
+            Uni<Integer> tokensRevoked = Boolean.FALSE.equals(enabled) ? tokens.revokeAllOf(username) : Uni.createFrom().item(0);
+            return tokensRevoked.flatMap(revokedTokens -> sessions.revokeAll(username, null).invoke(revoked -> SecurityLog.LOG.infof(
+                    "user changed user=%s role=%s enabled=%s passwordReset=%s sessionsRevoked=%d tokensRevoked=%d", username,
+                    updated.get().role(), updated.get().enabled(), password != null, revoked, revokedTokens))).replaceWith(updated);
         });
     }
 

@@ -75,6 +75,12 @@ public class ApiTokenRepository {
         });
     }
 
+    /** Revokes every live token of {@code username}; the number revoked. */
+    public Uni<Integer> revokeAllOf(String username) {
+        return pool.preparedQuery("UPDATE gateway.api_token SET revoked_at = now() WHERE username = $1 AND revoked_at IS NULL")
+                .execute(Tuple.of(username)).map(rows -> rows.rowCount());
+    }
+
     public Uni<Boolean> revoke(UUID id) {
         return pool.preparedQuery("UPDATE gateway.api_token SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL")
                 .execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);

@@ -52,12 +52,13 @@ final class TaskCluster {
             } catch (Exception e) {
                 throw new IllegalStateException("task cluster did not start: " + e.getMessage(), e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         }
         return cluster;
     }
 
     private TaskCluster() throws Exception {
+        // first: a cluster that fails to start half-way must not leave its started replicas running after the tests
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         root = Path.of(System.getProperty("user.dir")).getParent();
         logs = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "cluster-logs"));
         environment.putAll(SharedInfra.harness().serviceEnvironment());

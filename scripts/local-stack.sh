@@ -127,6 +127,8 @@ start_service() {
         export TASK_SERVICE_HEALTH_URL="http://127.0.0.1:$TASK_MANAGEMENT_PORT/health/ready"
         export BACKUP_SERVICE_HEALTH_URL="http://127.0.0.1:$BACKUP_MANAGEMENT_PORT/health/ready"
         export LOG_FORMAT="${LOG_FORMAT:-json}"
+        # no load balancer drains a local process, so readiness needs only a moment to be seen DOWN before the stop
+        export SHUTDOWN_DELAY="${SHUTDOWN_DELAY:-1s}"
         INTERNAL_TOKEN_PUBLIC_KEY="$(cat "$STATE_DIR/internal-token-public.pem")"
         export INTERNAL_TOKEN_PUBLIC_KEY
         export CREDENTIAL_KEYS_FILE="$STATE_DIR/credential-keys"

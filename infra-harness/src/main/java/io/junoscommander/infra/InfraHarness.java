@@ -183,17 +183,29 @@ public final class InfraHarness implements AutoCloseable {
         awaitSentinels();
     }
 
-    /** Stops everything this harness started; waits until every process is gone. */
+    /**
+     * Stops everything this harness started; waits until every process is gone. Redis and Sentinel each take about two
+     * seconds to exit on SIGTERM, so all of them are signalled first and awaited together.
+     */
     @Override
     public void close() {
+        List<Path> pidFiles = new ArrayList<>();
         for (int port : settings.ports().sentinels()) {
-            stopByPidFile(settings.sentinelDir(port).resolve("sentinel.pid"));
+            pidFiles.add(settings.sentinelDir(port).resolve("sentinel.pid"));
         }
         for (int port : settings.ports().redis()) {
-            stopByPidFile(settings.redisDir(port).resolve("redis.pid"));
+            pidFiles.add(settings.redisDir(port).resolve("redis.pid"));
         }
-        stopPgBouncer();
+        pidFiles.add(settings.pgBouncerDir().resolve("pgbouncer.pid"));
+        List<Long> signalled = new ArrayList<>();
+        for (Path pidFile : pidFiles) {
+            readPid(pidFile).ifPresent(pid -> {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                signalled.add(pid);
+            });
+        }
         stopPostgres();
+        signalled.forEach(InfraHarness::awaitExit);
     }
 
     /** One line per component: name, port, pid and whether it runs. */

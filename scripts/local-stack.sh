@@ -202,8 +202,8 @@ up() {
         [ -s "$STATE_DIR/inventory.json" ] && break
         sleep 0.2
     done
-    java -cp "$(ls "$ROOT"/infra-harness/target/infra-harness-*.jar | head -1)" io.junoscommander.infra.LocalStackSeed \
-        "http://127.0.0.1:$DEVICE_PORT" "$STATE_DIR/internal-token-private.pem" "$STATE_DIR/inventory.json"
+    ADMIN_PASSWORD="$(admin_password)" java -cp "$(ls "$ROOT"/infra-harness/target/infra-harness-*.jar | head -1)" \
+        io.junoscommander.infra.LocalStackSeed "http://127.0.0.1:$GATEWAY_PORT" "$STATE_DIR/inventory.json"
     echo "stack ready in $((SECONDS - started)) s (logs in $STATE_DIR/logs)"
     echo "Gateway: http://127.0.0.1:$GATEWAY_PORT user: admin password: $(admin_password)"
 }

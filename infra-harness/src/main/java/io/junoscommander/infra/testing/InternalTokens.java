@@ -1,27 +1,21 @@
 package io.junoscommander.infra.testing;
 
-import io.smallrye.jwt.build.Jwt;
+import io.junoscommander.support.security.InternalTokenMinter;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Test stand-in for the gateway's side of the internal token: one EC P-256 key pair per test JVM, given to the service
- * under test as configuration, and tokens minted exactly as the gateway mints them.
+ * under test as configuration, and tokens minted by the gateway's own {@link InternalTokenMinter}.
  */
 public final class InternalTokens {
 
-    public static final String ISSUER = "junoscommander-gateway";
-    public static final String AUDIENCE = "junoscommander-services";
-
     private static final KeyPair KEYS = generate();
-    private static final List<String> ROLE_ORDER = List.of("viewer", "operator", "admin");
 
     private InternalTokens() {
     }
@@ -32,11 +26,7 @@ public final class InternalTokens {
     }
 
     public static String token(String user, String role, Duration lifetime) {
-        Instant now = Instant.now();
-        Set<String> groups = Set.copyOf(ROLE_ORDER.subList(0, ROLE_ORDER.indexOf(role) + 1));
-        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject(user).upn(user).groups(groups).issuedAt(now)
-                .expiresAt(now.plus(lifetime)).jws().algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.ES256)
-                .sign(KEYS.getPrivate());
+        return InternalTokenMinter.sign(KEYS.getPrivate(), user, List.of(role), lifetime);
     }
 
     /** The configuration the services and the gateway read, under the README's variable names. */

@@ -5,6 +5,9 @@
 #   scripts/local-stack.sh up       build, start what is not running, wait until every service is ready
 #   scripts/local-stack.sh down     stop everything, leave no process behind
 #   scripts/local-stack.sh status   what runs where
+#   scripts/local-stack.sh start NAME...   start these services (gateway, device, task, backup) on the running
+#                                          infrastructure and wait until they are ready, e.g. after a rebuild
+#   scripts/local-stack.sh stop NAME...    stop these services (SIGTERM, as Kubernetes would)
 #
 # The last line `up` prints is exactly: Gateway: http://127.0.0.1:8080 user: admin password: <password>
 set -euo pipefail
@@ -163,23 +166,11 @@ stop_pid() {
     rm -f "$pidfile"
 }
 
-up() {
-    ensure_java
-    ensure_packages "${JC_PACKAGES[@]}"
-    build
-    mkdir -p "$STATE_DIR/pids" "$STATE_DIR/logs"
-    chmod 755 "$STATE_DIR"
-    local started=$SECONDS
-    harness start --dir "$STATE_DIR/infra" --env-file "$STATE_DIR/infra.env"
-    internal_token_keys
-    credential_keys
-    start_lab
-    for name in "${SERVICES[@]}"; do
-        start_service "$name"
-    done
+# $@: services to wait for; exits with the service's last log lines when one dies or the timeout passes
+await_ready() {
     echo "waiting for the services to be ready (up to ${READY_TIMEOUT} s)..."
-    local deadline=$((SECONDS + READY_TIMEOUT))
-    for name in "${SERVICES[@]}"; do
+    local deadline=$((SECONDS + READY_TIMEOUT)) name
+    for name in "$@"; do
         local port management
         port=$(port_of "$name")
         management=$(management_port_of "$name")
@@ -197,6 +188,23 @@ up() {
         done
         echo "$name-service ready on http://127.0.0.1:$port (health and metrics on http://127.0.0.1:$management)"
     done
+}
+
+up() {
+    ensure_java
+    ensure_packages "${JC_PACKAGES[@]}"
+    build
+    mkdir -p "$STATE_DIR/pids" "$STATE_DIR/logs"
+    chmod 755 "$STATE_DIR"
+    local started=$SECONDS
+    harness start --dir "$STATE_DIR/infra" --env-file "$STATE_DIR/infra.env"
+    internal_token_keys
+    credential_keys
+    start_lab
+    for name in "${SERVICES[@]}"; do
+        start_service "$name"
+    done
+    await_ready "${SERVICES[@]}"
     # the lab's devices and login in the inventory, so a command can be run right away
     for _ in $(seq 1 100); do
         [ -s "$STATE_DIR/inventory.json" ] && break
@@ -247,12 +255,44 @@ status() {
     done
 }
 
-case "${1:-}" in
+# $@: service names, each one of SERVICES
+check_names() {
+    [ $# -gt 0 ] || { echo "name at least one of: ${SERVICES[*]}" >&2; exit 2; }
+    local name
+    for name in "$@"; do
+        port_of "$name" >/dev/null || { echo "unknown service '$name'; one of: ${SERVICES[*]}" >&2; exit 2; }
+    done
+}
+
+start() {
+    check_names "$@"
+    [ -s "$STATE_DIR/infra.env" ] || { echo "the stack is not up; run $0 up first" >&2; exit 1; }
+    local name
+    for name in "$@"; do
+        start_service "$name"
+    done
+    await_ready "$@"
+}
+
+stop() {
+    check_names "$@"
+    local name
+    for name in "$@"; do
+        stop_pid "$STATE_DIR/pids/$name-service.pid" &
+    done
+    wait
+}
+
+command=${1:-}
+shift || true
+case "$command" in
     up) up ;;
     down) down ;;
     status) status ;;
+    start) start "$@" ;;
+    stop) stop "$@" ;;
     *)
-        echo "usage: $0 up|down|status" >&2
+        echo "usage: $0 up|down|status|start NAME...|stop NAME..." >&2
         exit 2
         ;;
 esac

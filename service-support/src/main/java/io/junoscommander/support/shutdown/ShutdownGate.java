@@ -27,11 +27,14 @@ public class ShutdownGate {
     private static final Logger LOG = Logger.getLogger(ShutdownGate.class);
 
     private final Duration delay;
+    private final Duration timeout;
     private volatile boolean draining;
     private volatile long refuseFromNanos;
 
-    ShutdownGate(@ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay) {
+    ShutdownGate(@ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> delay,
+            @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> timeout) {
         this.delay = delay.orElse(Duration.ZERO);
+        this.timeout = timeout.orElse(Duration.ZERO);
     }
 
     void install(@Observes Router router) {
@@ -44,6 +47,18 @@ public class ShutdownGate {
         draining = true;
         LOG.infof("shutting down: readiness DOWN; new requests refused with 503 after %d ms, requests in flight finish",
                 delay.toMillis());
+    }
+
+    /**
+     * How much of {@code SHUTDOWN_DELAY + SHUTDOWN_TIMEOUT} (counted from SIGTERM) is left: what background work still running
+     * at shutdown (a backup) may take to finish before it is interrupted.
+     */
+    public Duration timeLeft() {
+        if (!draining) {
+            return timeout;
+        }
+        long left = refuseFromNanos + timeout.toNanos() - System.nanoTime();
+        return Duration.ofNanos(Math.max(0, left));
     }
 
     /** Whether new requests are refused now. */

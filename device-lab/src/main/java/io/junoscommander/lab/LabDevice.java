@@ -123,6 +123,11 @@ public final class LabDevice {
         return configuration != null && configuration.confirmationPending();
     }
 
+    /** The commit history {@code show system commit} prints, most recent first; empty for Linux hosts. */
+    public List<ConfigStore.CommitEntry> commitHistory() {
+        return configuration == null ? List.of() : configuration.commitHistory();
+    }
+
     @Override
     public String toString() {
         return name() + "@" + host + ":" + port;

@@ -3,6 +3,7 @@ package io.junoscommander.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -180,6 +181,49 @@ class JunosConfigurationTest {
             Thread.sleep(1000);
             assertThat(router.activeConfiguration()).contains("set system location confirmed");
         }
+    }
+
+    @Test
+    void commitTakesItsOptionsInAnyOrderAndKeepsTheComment() throws Exception {
+        try (LabSsh.Shell shell = configure()) {
+            shell.send("set system location one");
+            shell.expect(CONFIGURATION);
+            shell.send("commit comment \"first change\"");
+            assertThat(shell.expect(CONFIGURATION)).contains("commit complete\r\n");
+            shell.send("commit confirmed 5 comment \"say \\\"hi\\\" | no-more; back\\\\slash\"");
+            assertThat(shell.expect(CONFIGURATION))
+                    .contains("commit confirmed will be automatically rolled back in 5 minutes unless confirmed\r\ncommit complete\r\n");
+            shell.send("commit comment \"confirmed first\" confirmed 7");
+            assertThat(shell.expect(CONFIGURATION)).contains("rolled back in 7 minutes").contains("commit complete\r\n");
+            shell.send("commit confirmed");
+            assertThat(shell.expect(CONFIGURATION)).contains("rolled back in 10 minutes").contains("commit complete\r\n");
+            shell.send("commit comment plain");
+            assertThat(shell.expect(CONFIGURATION)).contains("commit complete\r\n");
+            assertThat(router.commitConfirmationPending()).isFalse();
+
+            shell.send("commit check comment \"no\"");
+            assertThat(shell.expect(CONFIGURATION)).contains("syntax error, expecting <command>.").doesNotContain("commit complete");
+            shell.send("commit confirmed 0");
+            assertThat(shell.expect(CONFIGURATION)).contains("syntax error, expecting <number>.");
+            shell.send("commit comment \"unterminated");
+            assertThat(shell.expect(CONFIGURATION)).contains("syntax error, unterminated string.");
+            shell.send("commit comment \"a\" comment \"b\"");
+            assertThat(shell.expect(CONFIGURATION)).contains("syntax error, expecting <command>.");
+        }
+        assertThat(router.commitHistory()).hasSize(6);
+        String history = ssh.exec(router, "show system commit").stdout();
+        List<String> lines = history.lines().toList();
+        assertThat(lines.get(0)).matches("0   \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by lab via cli");
+        assertThat(lines.get(1)).isEqualTo("    plain");
+        assertThat(lines.get(2)).matches("1   .* UTC by lab via cli commit confirmed, rollback in 10mins");
+        assertThat(lines.get(3)).matches("2   .* UTC by lab via cli commit confirmed, rollback in 7mins");
+        assertThat(lines.get(4)).isEqualTo("    confirmed first");
+        assertThat(lines.get(5)).matches("3   .* UTC by lab via cli commit confirmed, rollback in 5mins");
+        assertThat(lines.get(6)).isEqualTo("    say \"hi\" | no-more; back\\slash");
+        assertThat(lines.get(7)).matches("4   .* UTC by lab via cli");
+        assertThat(lines.get(8)).isEqualTo("    first change");
+        assertThat(lines.get(9)).matches("5   .* UTC by root via other");
+        assertThat(lines).hasSize(10);
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {

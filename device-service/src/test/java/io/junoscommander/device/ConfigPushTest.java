@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Running config fetch and the push flow (check, commit, commit confirmed, failures) against lab devices. */
+/**
+ * Running config fetch and the push flow (check, commit, commit confirmed, with and without a comment, failures) against lab
+ * devices.
+ */
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)
 class ConfigPushTest {
@@ -113,6 +116,76 @@ class ConfigPushTest {
                 .post("/api/v1/devices/" + id + "/config").then().statusCode(400).contentType("application/problem+json");
         as("admin").contentType("application/json").body(Map.of("lines", List.of("set system location x"), "mode", "yolo")).when()
                 .post("/api/v1/devices/" + id + "/config").then().statusCode(400).body("errors[0].field", equalTo("mode"));
+    }
+
+    /** What {@code show system commit} on the device says, read through the command API. */
+    private static List<String> commitHistory(String id) {
+        String output = as("operator").contentType("application/json").body(Map.of("commands", List.of("show system commit"))).when()
+                .post("/api/v1/devices/" + id + "/commands").then().statusCode(200).body("ok", equalTo(true)).extract()
+                .path("results[0].output");
+        return output.lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    /**
+     * Every push mode with and without a comment, among them comments with quotes, backslashes and text that looks like CLI
+     * syntax or a prompt: each arrives on the device exactly as written, in its commit history.
+     */
+    @Test
+    void everyModeWithAndWithoutACommentKeepsTheCommentOnTheDevice() {
+        LabDevice device = Lab.junos().get(50);
+        String id = Lab.id(device);
+        List<String> comments = java.util.Arrays.asList(null, "", "weekly ntp change", "say \"hi\" to 'ops'; 50% done | no-more",
+                "trailing backslash \\", "\\\" ; request system reboot ; \"", "lab@lab-r0050# [yes,no] (yes)",
+                "$(reboot) `id` {braces} [brackets] <tags> & ? * ~ #!", "x".repeat(200));
+        int n = 0;
+        for (String mode : List.of("check", "commit", "commit-confirmed")) {
+            for (String comment : comments) {
+                String location = "matrix-" + n++;
+                java.util.Map<String, Object> body = new java.util.HashMap<>(Map.of("lines", List.of("set snmp location " + location),
+                        "mode", mode, "confirmMinutes", 60));
+                body.put("comment", comment);
+                List<String> before = commitHistory(id);
+                as("admin").contentType("application/json").body(body).when().post("/api/v1/devices/" + id + "/config").then()
+                        .statusCode(200).body("success", equalTo(true)).body("committed", equalTo(!mode.equals("check")));
+                List<String> after = commitHistory(id);
+                String what = mode + " with comment " + comment;
+                if (mode.equals("check")) {
+                    assertThat(after).as(what).isEqualTo(before);
+                    assertThat(device.activeConfiguration()).as(what).doesNotContain("set snmp location " + location);
+                    continue;
+                }
+                assertThat(device.activeConfiguration()).as(what).contains("set snmp location " + location);
+                String suffix = mode.equals("commit-confirmed") ? " commit confirmed, rollback in 60mins" : "";
+                assertThat(after.get(0)).as(what).matches("0   \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by lab via cli"
+                        + java.util.regex.Pattern.quote(suffix));
+                if (comment == null || comment.isBlank()) {
+                    assertThat(after.get(1)).as(what).startsWith("1   ");
+                } else {
+                    assertThat(after.get(1)).as(what).isEqualTo("    " + comment);
+                    assertThat(device.commitHistory().get(0).comment()).as(what).isEqualTo(comment);
+                }
+            }
+        }
+        as("admin").when().post("/api/v1/devices/" + id + "/config/confirm").then().statusCode(200).body("success", equalTo(true));
+        assertThat(device.commitConfirmationPending()).isFalse();
+    }
+
+    /** A comment that could end the command line or drive the terminal is refused before anything reaches the device. */
+    @Test
+    void commentsWithControlCharactersOrTooLongAreRefused() {
+        LabDevice device = Lab.junos().get(51);
+        String id = Lab.id(device);
+        List<String> before = commitHistory(id);
+        for (String mode : List.of("check", "commit", "commit-confirmed")) {
+            for (String comment : List.of("first\nrollback 1\ncommit", "carriage\rreturn", "tab\tcompletion", "ctrl-c \u0003",
+                    "escape \u001b[2J", "ctrl-u \u0015", "delete \u007f", "line\u2028separator", "next line \u0085", "x".repeat(201))) {
+                as("admin").contentType("application/json").body(Map.of("lines", List.of("set snmp location refused"), "mode", mode,
+                        "comment", comment)).when().post("/api/v1/devices/" + id + "/config").then().statusCode(400)
+                        .contentType("application/problem+json").body("errors[0].field", equalTo("comment"));
+            }
+        }
+        assertThat(commitHistory(id)).isEqualTo(before);
+        assertThat(device.activeConfiguration()).doesNotContain("set snmp location refused");
     }
 
     @Test

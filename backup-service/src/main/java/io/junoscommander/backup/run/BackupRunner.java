@@ -8,6 +8,7 @@ import io.junoscommander.backup.config.BackupConfig;
 import io.junoscommander.backup.storage.BackupStorage;
 import io.junoscommander.support.config.ServiceIdentity;
 import io.junoscommander.support.problem.ProblemException;
+import io.junoscommander.support.shutdown.ShutdownGate;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +48,15 @@ public class BackupRunner {
 
     private static final Logger LOG = Logger.getLogger(BackupRunner.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(20);
+    /** Left for what follows the backups in a shutdown (recording an interrupted run, closing pools) within the budget. */
+    private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(3);
 
     private final BackupCatalog catalog;
     private final BackupStorage storage;
     private final BackupConfig config;
     private final String instanceId;
     private final MeterRegistry meters;
+    private final ShutdownGate shutdown;
     private final Map<BackupKind, BackupHandler> handlers = new EnumMap<>(BackupKind.class);
     private final Map<BackupKind, LastRun> lastRuns = new ConcurrentHashMap<>();
     private final AtomicInteger threads = new AtomicInteger();
@@ -74,7 +79,8 @@ public class BackupRunner {
     }
 
     BackupRunner(BackupCatalog catalog, BackupStorage storage, BackupConfig config, ServiceIdentity identity, MeterRegistry meters,
-            Instance<BackupHandler> available) {
+            Instance<BackupHandler> available, ShutdownGate shutdown) {
+        this.shutdown = shutdown;
         this.catalog = catalog;
         this.storage = storage;
         this.config = config;
@@ -104,9 +110,27 @@ public class BackupRunner {
         }
     }
 
+    /**
+     * A backup running when the service stops may finish within what is left of {@code SHUTDOWN_DELAY + SHUTDOWN_TIMEOUT}
+     * (less a margin for the rest of the shutdown); only then is it interrupted, and recorded as failed.
+     */
     void stop(@Observes ShutdownEvent event) {
+        workers.shutdown();
+        Duration budget = shutdown.timeLeft().minus(SHUTDOWN_MARGIN);
+        try {
+            if (!workers.isTerminated()) {
+                LOG.infof("shutting down: waiting up to %d ms for the backups in progress", Math.max(0, budget.toMillis()));
+            }
+            if (!workers.awaitTermination(Math.max(0, budget.toMillis()), TimeUnit.MILLISECONDS)) {
+                LOG.warn("shutting down: backups still running are interrupted");
+                workers.shutdownNow();
+                workers.awaitTermination(SHUTDOWN_MARGIN.toMillis() / 2, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
         heartbeats.shutdownNow();
-        workers.shutdownNow();
     }
 
     public boolean supports(BackupKind kind) {
@@ -122,9 +146,17 @@ public class BackupRunner {
         if (handler == null) {
             return Uni.createFrom().failure(ProblemException.badRequest("kind", kind.wireName() + " backups cannot be requested"));
         }
-        return catalog.begin(kind, trigger, requestedBy, instanceId, storage.kind(), storage.encrypted()).invoke(run -> {
+        return catalog.begin(kind, trigger, requestedBy, instanceId, storage.kind(), storage.encrypted()).call(run -> {
+            try {
+                workers.execute(() -> execute(handler, run));
+            } catch (RejectedExecutionException stopping) {
+                // the service is shutting down (a schedule fired late): the row must not stay "running"
+                return catalog.fail(run.id, "not started: the service is shutting down", Map.of()).onItem().failWith(failed ->
+                        new ProblemException(503, "shutting-down", "Service shutting down", "this replica is shutting down; retry",
+                                List.of()));
+            }
             LOG.infof("backup %s (%s) started by %s", run.id, kind.wireName(), requestedBy == null ? trigger : requestedBy);
-            workers.execute(() -> execute(handler, run));
+            return Uni.createFrom().voidItem();
         });
     }
 

@@ -29,14 +29,25 @@ public final class ConfigStore {
     private ScheduledFuture<?> pendingConfirmation;
     /** Identifies the pending confirmation so a rollback task that lost the race against a confirming commit does nothing. */
     private long confirmationGeneration;
-    private Instant lastCommit = Instant.now();
-    private String lastCommitUser = "root";
+    /** The commit history {@code show system commit} prints, most recent first; starts with the factory commit. */
+    private final List<CommitEntry> commits = new ArrayList<>();
 
     public ConfigStore(Collection<String> initialSetPaths, ScheduledExecutorService scheduler, long minuteMillis) {
         this.active = new LinkedHashSet<>(initialSetPaths);
         this.candidate = new LinkedHashSet<>(initialSetPaths);
         this.scheduler = scheduler;
         this.minuteMillis = minuteMillis;
+        this.commits.add(new CommitEntry(Instant.now(), "root", "other", null, 0));
+    }
+
+    /**
+     * One commit of the history.
+     *
+     * @param client how the commit was made: {@code cli}, or {@code other} for the automatic rollback of an unconfirmed commit
+     * @param comment the {@code commit comment} text, or null
+     * @param confirmMinutes the rollback delay of a {@code commit confirmed}, 0 for a plain commit
+     */
+    public record CommitEntry(Instant at, String user, String client, String comment, int confirmMinutes) {
     }
 
     /** Result of a commit or commit check: {@code ok}, and the text Junos prints either way. */
@@ -64,11 +75,16 @@ public final class ConfigStore {
     }
 
     public synchronized Instant lastCommit() {
-        return lastCommit;
+        return commits.get(0).at();
     }
 
     public synchronized String lastCommitUser() {
-        return lastCommitUser;
+        return commits.get(0).user();
+    }
+
+    /** The commit history, most recent first (at most {@value #MAX_REVISIONS} entries, like Junos). */
+    public synchronized List<CommitEntry> commitHistory() {
+        return List.copyOf(commits);
     }
 
     public synchronized boolean confirmationPending() {
@@ -113,24 +129,34 @@ public final class ConfigStore {
 
     /** Commits the candidate; also confirms a pending {@code commit confirmed}. */
     public synchronized CommitResult commit(String user) {
+        return commit(user, null);
+    }
+
+    /** Commits the candidate with a comment (null for none) kept in the commit history; also confirms a pending commit. */
+    public synchronized CommitResult commit(String user, String comment) {
         CommitResult check = check();
         if (!check.ok()) {
             return check;
         }
         cancelPendingConfirmation();
-        activate(candidate, user);
+        activate(candidate, new CommitEntry(Instant.now(), user, "cli", comment, 0));
         return new CommitResult(true, "commit complete\n");
     }
 
     /** Commits the candidate and rolls back to the previous configuration after {@code minutes} unless confirmed. */
     public synchronized CommitResult commitConfirmed(String user, int minutes) {
+        return commitConfirmed(user, minutes, null);
+    }
+
+    /** A {@code commit confirmed} with a comment (null for none) kept in the commit history. */
+    public synchronized CommitResult commitConfirmed(String user, int minutes, String comment) {
         CommitResult check = check();
         if (!check.ok()) {
             return check;
         }
         cancelPendingConfirmation();
         LinkedHashSet<String> restore = new LinkedHashSet<>(active);
-        activate(candidate, user);
+        activate(candidate, new CommitEntry(Instant.now(), user, "cli", comment, minutes));
         long generation = ++confirmationGeneration;
         pendingConfirmation = scheduler.schedule(() -> rollBackUnconfirmed(generation, restore),
                 minutes * minuteMillis, TimeUnit.MILLISECONDS);
@@ -143,7 +169,7 @@ public final class ConfigStore {
             return;
         }
         pendingConfirmation = null;
-        activate(restore, "root");
+        activate(restore, new CommitEntry(Instant.now(), "root", "other", null, 0));
         candidate = new LinkedHashSet<>(active);
     }
 
@@ -165,14 +191,16 @@ public final class ConfigStore {
         return history.size() + 1;
     }
 
-    private void activate(Set<String> configuration, String user) {
+    private void activate(Set<String> configuration, CommitEntry entry) {
         history.add(0, new LinkedHashSet<>(active));
         while (history.size() > MAX_REVISIONS - 1) {
             history.remove(history.size() - 1);
         }
         active = new LinkedHashSet<>(configuration);
-        lastCommit = Instant.now();
-        lastCommitUser = user;
+        commits.add(0, entry);
+        while (commits.size() > MAX_REVISIONS) {
+            commits.remove(commits.size() - 1);
+        }
     }
 
     private void cancelPendingConfirmation() {

@@ -3,6 +3,7 @@ package io.junoscommander.lab.cli;
 import io.junoscommander.lab.fault.DeviceFaults;
 import io.junoscommander.lab.fault.FaultKind;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,7 +30,7 @@ public final class JunosCli implements CliSession {
             .add(new Grammar("show")
                     .add(new Grammar("version").executable())
                     .add(new Grammar("interfaces").executable().add(new Grammar("terse").executable()))
-                    .add(new Grammar("system").add(new Grammar("uptime").executable()))
+                    .add(new Grammar("system").add(new Grammar("uptime").executable()).add(new Grammar("commit").executable()))
                     .add(new Grammar("chassis").add(new Grammar("hardware").executable()))
                     .add(new Grammar("configuration").executable().takesArguments()))
             .add(new Grammar("set")
@@ -47,11 +48,7 @@ public final class JunosCli implements CliSession {
             .add(new Grammar("set").takesArguments())
             .add(new Grammar("delete").takesArguments())
             .add(new Grammar("show").executable().takesArguments())
-            .add(new Grammar("commit").executable()
-                    .add(new Grammar("check").executable())
-                    .add(new Grammar("confirmed").executable().takesArguments())
-                    .add(new Grammar("and-quit").executable())
-                    .add(new Grammar("comment").takesArguments()))
+            .add(new Grammar("commit").executable().takesArguments())
             .add(new Grammar("rollback").executable().takesArguments())
             .add(new Grammar("run").takesArguments())
             .add(new Grammar("top").executable())
@@ -133,6 +130,8 @@ public final class JunosCli implements CliSession {
                 return pipe(command, pointer, show.interfacesTerse(), false);
             case "show system uptime":
                 return pipe(command, pointer, show.systemUptime(), false);
+            case "show system commit":
+                return pipe(command, pointer, show.systemCommit(), false);
             case "show chassis hardware":
                 return pipe(command, pointer, show.chassisHardware(), false);
             case "show configuration":
@@ -276,28 +275,7 @@ public final class JunosCli implements CliSession {
                 }
                 return showConfiguration(store.candidateTree(), args, command, pointer, false);
             case "commit":
-                return commitOutcome(store.commit(user));
-            case "commit check":
-                ConfigStore.CommitResult check = store.check();
-                return check.ok() ? CliResponse.text(check.message()) : CliResponse.failure(check.message());
-            case "commit confirmed":
-                int minutes = 10;
-                if (!args.isEmpty()) {
-                    if (args.size() > 1 || !args.get(0).matches("\\d{1,5}") || Integer.parseInt(args.get(0)) < 1) {
-                        return pointer.fail(command.offsetOf(2), "syntax error, expecting <number>.");
-                    }
-                    minutes = Integer.parseInt(args.get(0));
-                }
-                return commitOutcome(store.commitConfirmed(user, minutes));
-            case "commit comment":
-                return commitOutcome(store.commit(user));
-            case "commit and-quit":
-                CliResponse committed = commitOutcome(store.commit(user));
-                if (committed.exitStatus() == 0) {
-                    configurationMode = false;
-                    return CliResponse.text(committed.output() + "Exiting configuration mode\n");
-                }
-                return committed;
+                return commit(args, command, pointer);
             case "rollback":
                 int revision = 0;
                 if (!args.isEmpty()) {
@@ -331,6 +309,73 @@ public final class JunosCli implements CliSession {
             default:
                 return pointer.fail(command.offsetOf(0), "unknown command.");
         }
+    }
+
+    /** The options {@code commit} takes here, in any order, each at most once; unique prefixes are accepted. */
+    private static final List<String> COMMIT_OPTIONS = List.of("and-quit", "check", "comment", "confirmed");
+
+    /**
+     * {@code commit [check] | [comment "text"] [confirmed [minutes]] [and-quit]}: the options may come in any order, as on Junos
+     * ({@code commit confirmed 5 comment "x"} and {@code commit comment "x" confirmed 5} are the same commit).
+     */
+    private CliResponse commit(List<String> args, CommandLine command, ErrorPointer pointer) {
+        Set<String> seen = new HashSet<>();
+        String comment = null;
+        int minutes = 0;
+        for (int i = 0; i < args.size(); i++) {
+            int wordIndex = i + 1;
+            String option = completeCommitOption(args.get(i));
+            if (option == null || !seen.add(option) || option.equals("check") && seen.size() > 1
+                    || !option.equals("check") && seen.contains("check")) {
+                return pointer.fail(command.offsetOf(wordIndex), "syntax error, expecting <command>.");
+            }
+            if (option.equals("comment")) {
+                if (i + 1 >= args.size()) {
+                    return pointer.fail(pointer.end(), "syntax error, expecting <string>.");
+                }
+                comment = unquote(args.get(++i));
+            } else if (option.equals("confirmed")) {
+                minutes = 10;
+                if (i + 1 < args.size() && args.get(i + 1).matches("\\d+")) {
+                    String number = args.get(++i);
+                    if (number.length() > 5 || Integer.parseInt(number) < 1 || Integer.parseInt(number) > 65_535) {
+                        return pointer.fail(command.offsetOf(wordIndex + 1), "syntax error, expecting <number>.");
+                    }
+                    minutes = Integer.parseInt(number);
+                }
+            }
+        }
+        if (seen.contains("check")) {
+            ConfigStore.CommitResult check = store.check();
+            return check.ok() ? CliResponse.text(check.message()) : CliResponse.failure(check.message());
+        }
+        CliResponse committed = commitOutcome(minutes > 0 ? store.commitConfirmed(user, minutes, comment) : store.commit(user, comment));
+        if (seen.contains("and-quit") && committed.exitStatus() == 0) {
+            configurationMode = false;
+            return CliResponse.text(committed.output() + "Exiting configuration mode\n");
+        }
+        return committed;
+    }
+
+    private static String completeCommitOption(String typed) {
+        List<String> candidates = COMMIT_OPTIONS.stream().filter(option -> option.startsWith(typed)).toList();
+        return COMMIT_OPTIONS.contains(typed) ? typed : candidates.size() == 1 ? candidates.get(0) : null;
+    }
+
+    /** A string argument as Junos reads it: without its quotes, {@code \"} and {@code \\} inside quotes standing for the character. */
+    static String unquote(String word) {
+        if (word.length() < 2 || !word.startsWith("\"") || !word.endsWith("\"")) {
+            return word;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i < word.length() - 1; i++) {
+            char c = word.charAt(i);
+            if (c == '\\' && i + 1 < word.length() - 1) {
+                c = word.charAt(++i);
+            }
+            text.append(c);
+        }
+        return text.toString();
     }
 
     private CliResponse commitOutcome(ConfigStore.CommitResult result) {
@@ -445,6 +490,14 @@ public final class JunosCli implements CliSession {
                         segmentOffsets.add(offsets);
                         pipeSigns.add(i);
                     }
+                    continue;
+                }
+                if (quoted && c == '\\' && i + 1 < raw.length()) {
+                    // inside quotes a backslash takes the next character literally, so \" does not end the string
+                    if (word.length() == 0) {
+                        wordStart = i;
+                    }
+                    word.append(c).append(raw.charAt(++i));
                     continue;
                 }
                 if (c == '"') {

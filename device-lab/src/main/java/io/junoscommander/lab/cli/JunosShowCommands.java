@@ -96,6 +96,27 @@ final class JunosShowCommands {
                         upText(up));
     }
 
+    /**
+     * The commit history, most recent first: {@code 0   2026-12-01 12:00:00 UTC by admin via cli commit confirmed, rollback in 5mins},
+     * and a commit's comment on its own line below it, indented.
+     */
+    String systemCommit() {
+        StringBuilder out = new StringBuilder();
+        List<ConfigStore.CommitEntry> history = store.commitHistory();
+        for (int i = 0; i < history.size(); i++) {
+            ConfigStore.CommitEntry entry = history.get(i);
+            out.append(String.format(Locale.ROOT, "%-4d%s by %s via %s", i, timestamp(entry.at()), entry.user(), entry.client()));
+            if (entry.confirmMinutes() > 0) {
+                out.append(" commit confirmed, rollback in ").append(entry.confirmMinutes()).append("mins");
+            }
+            out.append('\n');
+            if (entry.comment() != null && !entry.comment().isEmpty()) {
+                out.append("    ").append(entry.comment()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     private static String ago(Duration duration) {
         long seconds = Math.max(0, duration.getSeconds());
         long days = seconds / 86_400;

@@ -123,7 +123,7 @@ public class ConfigService {
                         CommandRunner.elapsedMs(start));
             }
             String diff = shell.send("show | compare");
-            String comment = request.comment() == null || request.comment().isBlank() ? "" : " comment \"" + request.comment() + "\"";
+            String comment = request.comment() == null || request.comment().isBlank() ? "" : " comment " + quoted(request.comment());
             String verdict;
             boolean success;
             boolean committed = false;
@@ -194,6 +194,11 @@ public class ConfigService {
             throw new ProblemException(502, "device-" + failure.kind().wireName(), "Device operation failed",
                     target.name() + ": " + failure.getMessage(), List.of());
         }
+    }
+
+    /** A Junos quoted string: inside the quotes a backslash takes the next character literally, so escape both. */
+    static String quoted(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static void requireJunos(DeviceTarget target) {

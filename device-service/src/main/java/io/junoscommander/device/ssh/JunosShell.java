@@ -42,7 +42,7 @@ final class JunosShell implements AutoCloseable {
             throw new SshFailure(ErrorKind.TIMEOUT, "the device did not open a shell within " + timeout.toSeconds() + " s");
         }
         JunosShell shell = new JunosShell(channel, timeout);
-        shell.readUntilPrompt();
+        shell.readUntilPrompt(false);
         shell.send("set cli screen-length 0");
         shell.send("set cli screen-width 511");
         shell.send("set cli complete-on-space off");
@@ -53,23 +53,28 @@ final class JunosShell implements AutoCloseable {
     String send(String line) throws IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-        return clean(line, readUntilPrompt());
+        return clean(line, readUntilPrompt(true));
     }
 
     /** Sends a line that may be answered with a yes/no question, and answers it. */
     String sendAnswering(String line, String answer) throws IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-        String text = readUntilPrompt();
+        String text = readUntilPrompt(true);
         if (QUESTION.matcher(text).find()) {
             out.write((answer + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            text = text + readUntilPrompt();
+            text = text + readUntilPrompt(true);
         }
         return clean(line, text);
     }
 
-    private String readUntilPrompt() throws IOException {
+    /**
+     * Reads up to the next prompt or yes/no question. After a line was sent ({@code echoed}), a prompt only counts once the echo
+     * of that line has ended: a line that contains prompt-like text (a commit comment {@code "lab@r1# "}) must not end the answer
+     * early when a read happens to stop there.
+     */
+    private String readUntilPrompt(boolean echoed) throws IOException {
         StringBuilder text = new StringBuilder();
         byte[] buffer = new byte[8192];
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -82,7 +87,7 @@ final class JunosShell implements AutoCloseable {
                 }
                 text.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
                 String sofar = text.toString();
-                if (PROMPT.matcher(sofar).find() || QUESTION.matcher(sofar).find()) {
+                if ((!echoed || sofar.indexOf('\n') >= 0) && (PROMPT.matcher(sofar).find() || QUESTION.matcher(sofar).find())) {
                     return sofar.replace("\r\n", "\n").replace("\r", "");
                 }
             } else if (channel.isClosed() || channel.isClosing()) {

@@ -17,8 +17,9 @@ import java.util.function.Predicate;
  * The local cache of credentials (sessions and API tokens, keyed by the token's SHA-256) in each gateway replica, in front
  * of Redis and PostgreSQL. Bounded ({@code CREDENTIAL_CACHE_MAX_SIZE}); an entry is confirmed again in the background once
  * older than {@code CREDENTIAL_CACHE_REFRESH} and never served older than {@code CREDENTIAL_CACHE_TTL}. Invalidations
- * (logout, user changes, token revocation) arrive through Redis pub/sub ({@link Invalidations}); after the subscription was
- * lost, {@link #invalidateAll()} makes every entry be confirmed again before its next use.
+ * (logout, user changes, token revocation) arrive through Redis pub/sub
+ * ({@link io.junoscommander.gateway.session.Invalidations}); after the subscription was lost, {@link #invalidateAll()}
+ * makes every entry be confirmed again before its next use.
  */
 @ApplicationScoped
 public class CredentialCache {

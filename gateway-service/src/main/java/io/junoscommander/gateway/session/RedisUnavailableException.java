@@ -28,19 +28,7 @@ public class RedisUnavailableException extends ProblemException {
         return reason;
     }
 
-    /** True when {@code failure} or one of its causes is this exception. */
-    public static boolean in(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof RedisUnavailableException) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
+    /** {@code failure} itself if it is one (or its cause is), else a new one for {@code what}. */
     public static RedisUnavailableException of(Throwable failure, String what) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof RedisUnavailableException unavailable) {

@@ -144,7 +144,7 @@ run "$DIRECT_URL" "$(internal_token)" "$WORK/direct.txt" "$THREADS" "$CONNECTION
 run "$GATEWAY_URL" "$SESSION" "$WORK/gateway.txt" "$THREADS" "$CONNECTIONS"
 
 if [ "${KEEP:-0}" = 1 ]; then
-    curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics" | grep -E '^(http_server_requests_seconds_count|gateway_upstream)' \
+    curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics" | grep -E '^(http_server_requests_seconds_count|gateway_upstream|gateway_credential_cache|gateway_ratelimit)' \
         > "$WORK/gateway-metrics.txt" || true
 fi
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What one gateway hop costs: the same authenticated GET (device-service's GET /api/v1/instances, which reads PostgreSQL
 # through PgBouncer) straight to the service with an internal token vs through the gateway with a session token, at fixed
-# concurrency with wrk, on loopback. Prints req/s, p50 and p99 of both and the ratios. Everything it starts (its own
+# concurrency with wrk, on loopback. Latency is measured at 1 connection (what one caller pays for the hop), throughput at
+# CONNECTIONS; prints req/s, p50 and p99 of both sides and whether each goal of issue 12 is met: p50 <= +0.5 ms and
+# p99 <= +2 ms over direct at 1 connection, >= 80% of direct throughput at 32 connections. Everything it starts (its own
 # PostgreSQL/PgBouncer/Redis+Sentinel harness on free ports, the two services) is stopped at the end.
 #
 #   bench/gateway-hop.sh                 # CONNECTIONS=32 THREADS=2 DURATION=10s WARMUP=5s
@@ -124,9 +126,9 @@ curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" "$DIRECT_URL" || { echo 
 curl -fs -o /dev/null -H "Authorization: Bearer $SESSION" "$GATEWAY_URL" || { echo "call through the gateway refused" >&2; exit 1; }
 
 run() {
-    local url=$1 token=$2 out=$3
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $token" "$url" > /dev/null
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$url" > "$out"
+    local url=$1 token=$2 out=$3 threads=$4 connections=$5
+    wrk -t"$threads" -c"$connections" -d"$WARMUP" -H "Authorization: Bearer $token" "$url" > /dev/null
+    wrk -t"$threads" -c"$connections" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$url" > "$out"
     grep -E "Requests/sec|50%|99%|Non-2xx" "$out" | sed "s|^|  $(basename "$out" .txt): |"
     if grep -q "Non-2xx" "$out"; then
         echo "non-2xx answers during the run:" >&2
@@ -134,16 +136,19 @@ run() {
         exit 1
     fi
 }
-echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per side (after $WARMUP warm-up)"
-run "$DIRECT_URL" "$(internal_token)" "$WORK/direct.txt"
-run "$GATEWAY_URL" "$SESSION" "$WORK/gateway.txt"
+echo "wrk: 1 thread, 1 connection, $DURATION per side (after $WARMUP warm-up): latency"
+run "$DIRECT_URL" "$(internal_token)" "$WORK/direct-1.txt" 1 1
+run "$GATEWAY_URL" "$SESSION" "$WORK/gateway-1.txt" 1 1
+echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per side (after $WARMUP warm-up): throughput"
+run "$DIRECT_URL" "$(internal_token)" "$WORK/direct.txt" "$THREADS" "$CONNECTIONS"
+run "$GATEWAY_URL" "$SESSION" "$WORK/gateway.txt" "$THREADS" "$CONNECTIONS"
 
 if [ "${KEEP:-0}" = 1 ]; then
-    curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics" | grep -E '^(http_server_requests_seconds_count|gateway_upstream)' \
+    curl -fs "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics" | grep -E '^(http_server_requests_seconds_count|gateway_upstream|gateway_credential_cache|gateway_ratelimit)' \
         > "$WORK/gateway-metrics.txt" || true
 fi
 
-python3 - "$WORK/direct.txt" "$WORK/gateway.txt" <<'PY'
+python3 - "$WORK/direct-1.txt" "$WORK/gateway-1.txt" "$WORK/direct.txt" "$WORK/gateway.txt" "$CONNECTIONS" <<'PY'
 import re, sys
 def ms(value):
     number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
@@ -154,10 +159,18 @@ def parse(path):
     p50 = ms(re.search(r"\n\s+50%\s+(\S+)", text).group(1))
     p99 = ms(re.search(r"\n\s+99%\s+(\S+)", text).group(1))
     return rps, p50, p99
-d, g = parse(sys.argv[1]), parse(sys.argv[2])
-print(f"{'':10} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
-print(f"{'direct':10} {d[0]:>10.0f} {d[1]:>8.2f} {d[2]:>8.2f}")
-print(f"{'gateway':10} {g[0]:>10.0f} {g[1]:>8.2f} {g[2]:>8.2f}")
-print(f"hop adds p50 {g[1] - d[1]:+.2f} ms (goal <= 1), p99 {g[2] - d[2]:+.2f} ms (goal <= 5); "
-      f"gateway keeps {100 * g[0] / d[0]:.0f}% of direct throughput (goal >= 50%)")
+d1, g1, d, g = (parse(p) for p in sys.argv[1:5])
+connections = sys.argv[5]
+print(f"{'':22} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
+print(f"{'direct,  1 connection':22} {d1[0]:>10.0f} {d1[1]:>8.2f} {d1[2]:>8.2f}")
+print(f"{'gateway, 1 connection':22} {g1[0]:>10.0f} {g1[1]:>8.2f} {g1[2]:>8.2f}")
+print(f"{'direct,  ' + connections + ' connections':22} {d[0]:>10.0f} {d[1]:>8.2f} {d[2]:>8.2f}")
+print(f"{'gateway, ' + connections + ' connections':22} {g[0]:>10.0f} {g[1]:>8.2f} {g[2]:>8.2f}")
+def verdict(ok):
+    return "met" if ok else "NOT met"
+p50, p99, share = g1[1] - d1[1], g1[2] - d1[2], 100 * g[0] / d[0]
+print(f"goal p50 hop <= +0.5 ms at 1 connection: {p50:+.2f} ms, {verdict(p50 <= 0.5)}")
+print(f"goal p99 hop <= +2 ms at 1 connection: {p99:+.2f} ms, {verdict(p99 <= 2.0)}")
+print(f"goal >= 80% of direct throughput at {connections} connections: {share:.0f}% ({g[0]:.0f} vs {d[0]:.0f} req/s), "
+      f"{verdict(share >= 80)}")
 PY

@@ -47,6 +47,29 @@ public interface GatewayConfig {
         /** At login, how long to wait for a Redis replica to acknowledge the new session (survives a failover). */
         @WithDefault("500ms")
         Duration replicationWait();
+
+        /** The local cache of sessions and API tokens in each replica, in front of Redis and PostgreSQL. */
+        Cache cache();
+    }
+
+    interface Cache {
+        /** Most credentials (sessions and API tokens) one replica keeps; beyond it the oldest confirmed go first. */
+        @WithDefault("10000")
+        int maxSize();
+
+        /**
+         * A cached credential used after this long since Redis (or PostgreSQL) last confirmed it is confirmed again in the
+         * background, which also slides the session's expiry and stamps its last use.
+         */
+        @WithDefault("5s")
+        Duration refresh();
+
+        /**
+         * The longest a credential is served without a confirmation: while Redis is unreachable, known sessions are served
+         * from the cache this long after their last confirmation, then refused with 503.
+         */
+        @WithDefault("60s")
+        Duration ttl();
     }
 
     interface Login {
@@ -86,6 +109,13 @@ public interface GatewayConfig {
         /** Bucket size: requests allowed at once. */
         @WithDefault("200")
         int burst();
+
+        /**
+         * Each replica takes from a local bucket per user or token and reconciles it with the shared bucket in Redis this
+         * often (what it used, what is left for everyone).
+         */
+        @WithDefault("200ms")
+        Duration syncInterval();
     }
 
     interface Upstream {

@@ -12,6 +12,7 @@ import io.junoscommander.infra.testing.SharedInfra;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,28 +60,57 @@ class AuthFlowTest {
         String key = "gw:session:" + Tokens.sha256(token);
         infra.redisCli(masterPort(), "PEXPIRE", key, "60000");
         assertThat(Long.parseLong(infra.redisCli(masterPort(), "PTTL", key))).isLessThanOrEqualTo(60_000);
+        // the first use reads the session from Redis and slides it; later uses are served from the replica's cache and slide it
+        // in the background
         Api.as(token).when().get("/api/v1/auth/me").then().statusCode(200);
         assertThat(Long.parseLong(infra.redisCli(masterPort(), "PTTL", key))).isGreaterThan(7 * 3600 * 1000L);
-        // once expired in Redis, the token is refused
+        // expired in Redis behind the gateway's back (no logout pushed to the replicas): refused once the cache confirms it again
         infra.redisCli(masterPort(), "DEL", key);
+        Awaiting.until(Duration.ofSeconds(15), () -> Api.as(token).when().get("/api/v1/auth/me").then().extract().statusCode() == 401);
         Api.as(token).when().get("/api/v1/auth/me").then().statusCode(401).contentType("application/problem+json");
     }
 
     @Test
-    void sessionCallsDrawFromTheUsersRateLimitBucketInRedis() {
+    void sessionCallsDrawFromTheUsersRateLimitBucketReconciledInRedis() {
         String token = Api.userToken("bucket-user", "viewer");
         Api.as(token).when().get("/api/v1/auth/me").then().statusCode(200);
         String key = "gw:ratelimit:user:bucket-user";
-        // the bucket (burst 200) lives in Redis and the last call took a token from it
-        assertThat(Double.parseDouble(infra.redisCli(masterPort(), "HGET", key, "tokens"))).isLessThanOrEqualTo(199.0);
-        infra.redisCli(masterPort(), "HSET", key, "tokens", "0", "ts", "99999999999999");
-        Api.as(token).when().get("/api/v1/auth/me").then().statusCode(429).contentType("application/problem+json")
-                .header("Retry-After", org.hamcrest.Matchers.notNullValue());
-        // (the bucket refills 20 tokens/s: empty it again for the routed call)
-        infra.redisCli(masterPort(), "HSET", key, "tokens", "0", "ts", "99999999999999");
-        Api.as(token).when().get("/api/v1/device-instances").then().statusCode(429);
-        infra.redisCli(masterPort(), "DEL", key);
+        // the replica's bucket is reconciled with the shared one in Redis (burst 200): the call took a token from it
+        Awaiting.until(Duration.ofSeconds(5), () -> !infra.redisCli(masterPort(), "HGET", key, "tokens").isEmpty()
+                && Double.parseDouble(infra.redisCli(masterPort(), "HGET", key, "tokens")) <= 199.0);
+        // overdrawn in Redis (as other replicas' calls would do): this replica refuses too, with 429 problem+json and Retry-After
+        infra.redisCli(masterPort(), "HSET", key, "tokens", "-200", "ts", "99999999999999");
+        Response[] refused = new Response[1];
+        Awaiting.until(Duration.ofSeconds(5), () -> {
+            refused[0] = Api.as(token).when().get("/api/v1/auth/me").then().extract().response();
+            return refused[0].statusCode() == 429;
+        });
+        assertThat(refused[0].contentType()).startsWith("application/problem+json");
+        assertThat(refused[0].header("Retry-After")).isNotNull();
+        // routed calls draw from the same bucket
+        Awaiting.until(Duration.ofSeconds(5),
+                () -> Api.as(token).when().get("/api/v1/device-instances").then().extract().statusCode() == 429);
+        // a refilled bucket in Redis (here: removed) lets the calls through again
+        Awaiting.until(Duration.ofSeconds(5), () -> {
+            infra.redisCli(masterPort(), "DEL", key);
+            return Api.as(token).when().get("/api/v1/auth/me").then().extract().statusCode() == 200;
+        });
+    }
+
+    @Test
+    void aLogoutOnAnotherReplicaReachesThisOneThroughRedisPubSub() {
+        String token = Api.login(Api.ADMIN, Api.ADMIN_PASSWORD);
+        String hash = Tokens.sha256(token);
+        // used once: now in this replica's cache, served without asking Redis
         Api.as(token).when().get("/api/v1/auth/me").then().statusCode(200);
+        // what another replica's logout does: delete the session, publish its invalidation
+        infra.redisCli(masterPort(), "DEL", "gw:session:" + hash);
+        Api.as(token).when().get("/api/v1/auth/me").then().statusCode(200);
+        long published = System.nanoTime();
+        infra.redisCli(masterPort(), "PUBLISH", "gw:invalidations", "session:" + hash);
+        Awaiting.until(Duration.ofSeconds(1), () -> Api.as(token).when().get("/api/v1/auth/me").then().extract().statusCode() == 401);
+        System.out.printf("an invalidation published on Redis reached the gateway in under %.0f ms%n",
+                (System.nanoTime() - published) / 1e6);
     }
 
     @Test

@@ -56,6 +56,8 @@ public class UserService {
      * Role, enabled and password reset by an admin. Every change revokes the user's sessions, so a demoted or disabled user
      * is out at once; API tokens follow automatically (a token never carries more than its user's current role). Disabling
      * also revokes the user's API tokens for good, as GitHub and AWX do: enabling the user again brings none of them back.
+     * Ending the sessions also pushes the user's invalidation to every gateway replica, so their cached sessions and API
+     * tokens (whose role follows the user's) are dropped there too.
      */
     public Uni<Optional<User>> update(String username, String role, Boolean enabled, String password) {
         if (role != null) {

@@ -3,6 +3,8 @@ package io.junoscommander.gateway.routing;
 import io.junoscommander.gateway.audit.AuditRecorder;
 import io.junoscommander.gateway.security.GatewayPrincipal;
 import io.junoscommander.gateway.security.InternalTokenCache;
+import io.junoscommander.gateway.session.RedisUnavailableException;
+import io.junoscommander.support.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -78,10 +80,38 @@ public class ProxyHandler {
         context.request().pause();
         context.put(AuditRecorder.ACTION, decision.get().action());
         Context vertxContext = Vertx.currentContext();
+        // a cached credential resolves at once, on this event loop: no hop through the context's task queue then
         QuarkusHttpUser.getSecurityIdentity(context, identities).subscribe().with(
-                identity -> vertxContext.runOnContext(v -> authorize(context, decision.get(), GatewayPrincipal.of(identity), path)),
-                failure -> vertxContext.runOnContext(v -> GatewayProblems.send(context, 401, "unauthorized", "Unauthorized",
-                        "A valid session or API token is required", null)));
+                identity -> onContext(vertxContext, () -> authorize(context, decision.get(), GatewayPrincipal.of(identity), path)),
+                failure -> onContext(vertxContext, () -> refused(context, failure)));
+    }
+
+    private static void onContext(Context vertxContext, Runnable action) {
+        if (Vertx.currentContext() == vertxContext) {
+            action.run();
+        } else {
+            vertxContext.runOnContext(v -> action.run());
+        }
+    }
+
+    /** Authentication failed: 401, or 503 with Retry-After when the credential's store could not be reached. */
+    private static void refused(RoutingContext context, Throwable failure) {
+        ProblemException unavailable = unavailable(failure);
+        if (unavailable != null) {
+            GatewayProblems.send(context, unavailable.status(), unavailable.slug(), unavailable.title(), unavailable.getMessage(),
+                    RedisUnavailableException.RETRY_AFTER_SECONDS);
+            return;
+        }
+        GatewayProblems.send(context, 401, "unauthorized", "Unauthorized", "A valid session or API token is required", null);
+    }
+
+    private static ProblemException unavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProblemException problem && problem.status() == 503) {
+                return problem;
+            }
+        }
+        return null;
     }
 
     private void authorize(RoutingContext context, RouteTable.Decision decision, GatewayPrincipal principal, String path) {
@@ -95,19 +125,13 @@ public class ProxyHandler {
                     + path + " (needs " + decision.role() + ")", null);
             return;
         }
-        Context vertxContext = Vertx.currentContext();
-        rateLimiter.take(principal).subscribe().with(wait -> vertxContext.runOnContext(v -> {
-            if (!wait.isZero()) {
-                GatewayProblems.send(context, 429, "rate-limited", "Too many requests",
-                        "Rate limit reached for " + principal.username() + "; retry later", seconds(wait));
-                return;
-            }
-            forward(context, decision, principal, path, 0);
-        }), failure -> vertxContext.runOnContext(v -> {
-            // Redis away: rather serve than refuse everything (sessions need Redis anyway)
-            LOG.warnf("rate limiter unavailable, request let through: %s", failure.getMessage());
-            forward(context, decision, principal, path, 0);
-        }));
+        Duration wait = rateLimiter.take(principal);
+        if (!wait.isZero()) {
+            GatewayProblems.send(context, 429, "rate-limited", "Too many requests",
+                    "Rate limit reached for " + principal.username() + "; retry later", seconds(wait));
+            return;
+        }
+        forward(context, decision, principal, path, 0);
     }
 
     private void forward(RoutingContext context, RouteTable.Decision decision, GatewayPrincipal principal, String path, int attempt) {

@@ -8,13 +8,10 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /** The same per-user/per-token bucket for the gateway's own APIs (users, tokens, audit, auth) as for routed paths. */
 public class RestRateLimitFilter {
-
-    private static final Logger LOG = Logger.getLogger(RestRateLimitFilter.class);
 
     private final RateLimiter rateLimiter;
     private final CurrentIdentityAssociation identities;
@@ -38,17 +35,13 @@ public class RestRateLimitFilter {
                 return Uni.createFrom().nullItem();
             }
             context.put(AuditRecorder.PRINCIPAL, principal);
-            return rateLimiter.take(principal).onFailure().recoverWithItem(e -> {
-                LOG.warnf("rate limiter unavailable, request let through: %s", e.getMessage());
-                return java.time.Duration.ZERO;
-            }).map(wait -> {
-                if (wait.isZero()) {
-                    return null;
-                }
-                long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-                throw new ProblemException(429, "rate-limited", "Too many requests", "Rate limit reached for " + principal.username()
-                        + "; retry later", List.of()).withHeader("Retry-After", Long.toString(seconds));
-            });
+            java.time.Duration wait = rateLimiter.take(principal);
+            if (wait.isZero()) {
+                return Uni.createFrom().nullItem();
+            }
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            return Uni.createFrom().failure(new ProblemException(429, "rate-limited", "Too many requests", "Rate limit reached for "
+                    + principal.username() + "; retry later", List.of()).withHeader("Retry-After", Long.toString(seconds)));
         });
     }
 }

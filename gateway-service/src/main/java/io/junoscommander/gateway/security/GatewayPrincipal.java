@@ -10,10 +10,8 @@ import java.util.Set;
  *
  * @param credentialId the session's SHA-256 or the API token's id
  * @param rateLimitPerMinute a per-token limit below the global one, or 0
- * @param rateLimitWaitMs for sessions, the rate-limit answer taken with the session lookup (0 go, else wait); -1 not taken
  */
-public record GatewayPrincipal(String username, String role, String credential, String credentialId, int rateLimitPerMinute,
-        long rateLimitWaitMs) {
+public record GatewayPrincipal(String username, String role, String credential, String credentialId, int rateLimitPerMinute) {
 
     public static final String ATTRIBUTE = "junoscommander.principal";
     public static final String SESSION = "session";
@@ -43,6 +41,6 @@ public record GatewayPrincipal(String username, String role, String credential, 
                 highest = role;
             }
         }
-        return highest == null ? null : new GatewayPrincipal(identity.getPrincipal().getName(), highest, INTERNAL, null, 0, -1);
+        return highest == null ? null : new GatewayPrincipal(identity.getPrincipal().getName(), highest, INTERNAL, null, 0);
     }
 }

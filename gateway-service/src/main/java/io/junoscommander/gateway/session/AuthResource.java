@@ -135,7 +135,8 @@ public class AuthResource {
     @POST
     @Path("/logout")
     @RolesAllowed(Roles.VIEWER)
-    @Operation(summary = "End the current session (viewer+); clears the cookie")
+    @Operation(summary = "End the current session (viewer+); clears the cookie. 503 session-store-unavailable with Retry-After "
+            + "while Redis is unreachable: not done, retry (the replica that answered refuses the session at once)")
     public Uni<Response> logout() {
         GatewayPrincipal principal = GatewayPrincipal.of(identity);
         Uni<Boolean> revoked = principal != null && GatewayPrincipal.SESSION.equals(principal.credential())

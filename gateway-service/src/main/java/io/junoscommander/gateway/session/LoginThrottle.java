@@ -51,7 +51,7 @@ public class LoginThrottle {
                 wait = Math.max(wait, answers.get(3).toLong());
             }
             return Duration.ofMillis(Math.max(wait, 0));
-        });
+        }).onFailure().transform(e -> RedisUnavailableException.of(e, "Logging in"));
     }
 
     /** Records a failure for both counters; returns the delay to impose on this answer. */
@@ -67,12 +67,13 @@ public class LoginThrottle {
             long factor = worst < 2 ? 0 : 1L << Math.min(worst - 2, 4);
             boolean locked = userFailures >= config.maxFailuresPerUser() || addressFailures >= config.maxFailuresPerAddress();
             return new Failure(userFailures, addressFailures, config.slowdownBase().multipliedBy(factor), locked);
-        });
+        }).onFailure().transform(e -> RedisUnavailableException.of(e, "Logging in"));
     }
 
     /** A successful login clears the user's counter (not the address's: one good account must not unlock a sprayer). */
     public Uni<Void> succeeded(String username) {
-        return redis.send(Request.cmd(Command.DEL).arg(USER_KEY + username.toLowerCase())).replaceWithVoid();
+        return redis.send(Request.cmd(Command.DEL).arg(USER_KEY + username.toLowerCase())).replaceWithVoid()
+                .onFailure().transform(e -> RedisUnavailableException.of(e, "Logging in"));
     }
 
     /** What a failure did: the counts, the delay to impose, and whether this failure locked the user or address. */

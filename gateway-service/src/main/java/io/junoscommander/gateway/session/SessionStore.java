@@ -1,7 +1,6 @@
 package io.junoscommander.gateway.session;
 
 import io.junoscommander.gateway.GatewayConfig;
-import io.junoscommander.gateway.routing.RateLimiter;
 import io.junoscommander.gateway.security.Tokens;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -28,37 +27,33 @@ public class SessionStore {
     static final String SESSION_KEY = "gw:session:";
     static final String USER_SESSIONS_KEY = "gw:user-sessions:";
 
-    /** Read, slide the expiry, stamp the last use and take a token from the user's rate-limit bucket: one round trip. */
-    private static final String TOUCH = RateLimiter.BUCKET_FUNCTION + """
+    /** Read, slide the expiry and stamp the last use: one round trip. */
+    private static final String TOUCH = """
             local v = redis.call('HGETALL', KEYS[1])
-            if #v == 0 then return {v, -1} end
+            if #v == 0 then return v end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[2])
-            local wait = -1
             for i = 1, #v, 2 do
-              if v[i] == 'username' then
-                redis.call('PEXPIRE', ARGV[3] .. v[i + 1], ARGV[1])
-                wait = take(ARGV[4] .. 'user:' .. v[i + 1], tonumber(ARGV[5]), tonumber(ARGV[6]))
-              end
+              if v[i] == 'username' then redis.call('PEXPIRE', ARGV[3] .. v[i + 1], ARGV[1]) end
             end
-            return {v, wait}
+            return v
             """;
 
     private final Redis redis;
-    private final RateLimiter rateLimiter;
+    private final Invalidations invalidations;
     private final Duration ttl;
     private final Duration replicationWait;
 
-    SessionStore(Redis redis, GatewayConfig config, RateLimiter rateLimiter) {
+    SessionStore(Redis redis, GatewayConfig config, Invalidations invalidations) {
         this.redis = redis;
-        this.rateLimiter = rateLimiter;
+        this.invalidations = invalidations;
         this.ttl = config.session().ttl();
         this.replicationWait = config.session().replicationWait();
     }
 
     /** A stored session, as listed to its owner (never the token). */
     public record Session(String id, String username, String role, Instant createdAt, Instant lastSeenAt, Instant expiresAt,
-            String clientAddress, String userAgent, long rateLimitWaitMs) {
+            String clientAddress, String userAgent) {
     }
 
     /** A new session, written to the master and (bounded wait) acknowledged by a replica, so a failover keeps it. */
@@ -73,26 +68,25 @@ public class SessionStore {
         Request indexExpire = Request.cmd(Command.PEXPIRE).arg(USER_SESSIONS_KEY + username).arg(ttl.toMillis());
         Request replicate = Request.cmd(Command.WAIT).arg(1).arg(replicationWait.toMillis());
         return redis.batch(List.of(write, expire, index, indexExpire, replicate))
-                .map(ignored -> Instant.now().plus(ttl));
+                .map(ignored -> Instant.now().plus(ttl)).onFailure().transform(e -> RedisUnavailableException.of(e, "Logging in"));
     }
 
     /**
-     * The session of this token hash, its expiry slid forward, with a token taken from the user's rate-limit bucket
-     * ({@link Session#rateLimitWaitMs()}); empty when unknown or expired.
+     * The session of this token hash, its expiry slid forward and its last use stamped; empty when unknown or expired. Fails
+     * with {@link RedisUnavailableException} when Redis cannot be reached.
      */
     public Uni<Optional<Session>> touch(String hash) {
         Request eval = Request.cmd(Command.EVAL).arg(TOUCH).arg(1).arg(SESSION_KEY + hash).arg(ttl.toMillis())
-                .arg(System.currentTimeMillis()).arg(USER_SESSIONS_KEY).arg(RateLimiter.KEY).arg(rateLimiter.burst())
-                .arg(Double.toString(rateLimiter.perMillisecond()));
-        return redis.send(eval).map(answer -> toSession(hash, answer.get(0), Instant.now().plus(ttl))
-                .map(s -> new Session(s.id(), s.username(), s.role(), s.createdAt(), s.lastSeenAt(), s.expiresAt(), s.clientAddress(),
-                        s.userAgent(), answer.get(1).toLong())));
+                .arg(System.currentTimeMillis()).arg(USER_SESSIONS_KEY);
+        return redis.send(eval).map(answer -> toSession(hash, answer, Instant.now().plus(ttl)))
+                .onFailure().transform(e -> RedisUnavailableException.of(e, "This session"));
     }
 
     /** Whose session this hash is, if it exists. */
     public Uni<Optional<String>> owner(String hash) {
         return redis.send(Request.cmd(Command.HGET).arg(SESSION_KEY + hash).arg("username"))
-                .map(user -> user == null ? Optional.<String>empty() : Optional.of(user.toString()));
+                .map(user -> user == null ? Optional.<String>empty() : Optional.of(user.toString()))
+                .onFailure().transform(e -> RedisUnavailableException.of(e, "Sessions"));
     }
 
     public Uni<Boolean> revoke(String hash) {
@@ -103,7 +97,9 @@ public class SessionStore {
                 commands.add(Request.cmd(Command.SREM).arg(USER_SESSIONS_KEY + user.toString()).arg(hash));
             }
             return redis.batch(commands).map(answers -> answers.get(0) != null && answers.get(0).toInteger() > 0);
-        });
+        }).onFailure().call(e -> invalidations.session(hash)) // this replica refuses it at once all the same
+                .onFailure().transform(e -> RedisUnavailableException.of(e, "Ending a session"))
+                .call(revoked -> invalidations.session(hash));
     }
 
     /** Every session of {@code username}; stale index entries are dropped on the way. */
@@ -140,7 +136,7 @@ public class SessionStore {
                 stale.forEach(srem::arg);
                 return redis.send(srem).replaceWith(sessions);
             });
-        });
+        }).onFailure().transform(e -> RedisUnavailableException.of(e, "Sessions"));
     }
 
     /** Revokes every session of {@code username} except {@code keepHash} (may be null); returns how many. */
@@ -158,7 +154,9 @@ public class SessionStore {
             }
             commands.add(srem);
             return redis.batch(commands).replaceWith(doomed.size());
-        });
+        }).onFailure().call(e -> invalidations.user(username))
+                .onFailure().transform(e -> RedisUnavailableException.of(e, "Ending sessions"))
+                .call(revoked -> invalidations.user(username));
     }
 
     private static Optional<Session> toSession(String hash, Response answer, Instant expiresAt) {
@@ -171,7 +169,7 @@ public class SessionStore {
         }
         return Optional.of(new Session(hash, fields.get("username"), fields.get("role"), millis(fields.get("createdAt")),
                 millis(fields.get("lastSeenAt")), expiresAt, blankToNull(fields.get("clientAddress")),
-                blankToNull(fields.get("userAgent")), -1));
+                blankToNull(fields.get("userAgent"))));
     }
 
     /** A hash as RESP3 answers it (a map) or as RESP2 and Lua do (a flat array of names and values). */

@@ -3,6 +3,7 @@ package io.junoscommander.gateway.token;
 import io.junoscommander.gateway.security.GatewayPrincipal;
 import io.junoscommander.gateway.security.SecurityLog;
 import io.junoscommander.gateway.security.Tokens;
+import io.junoscommander.gateway.session.Invalidations;
 import io.junoscommander.support.problem.ProblemException;
 import io.junoscommander.support.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -45,10 +46,12 @@ public class ApiTokenResource {
 
     private final ApiTokenRepository tokens;
     private final SecurityIdentity identity;
+    private final Invalidations invalidations;
 
-    ApiTokenResource(ApiTokenRepository tokens, SecurityIdentity identity) {
+    ApiTokenResource(ApiTokenRepository tokens, SecurityIdentity identity, Invalidations invalidations) {
         this.tokens = tokens;
         this.identity = identity;
+        this.invalidations = invalidations;
     }
 
     public record NewToken(@NotBlank @Size(max = 100) String name, @NotBlank String role,
@@ -108,7 +111,9 @@ public class ApiTokenResource {
             if (found.isEmpty() || !(found.get().username().equals(principal.username()) || principal.has(Roles.ADMIN))) {
                 return Uni.createFrom().failure(ProblemException.notFound("token " + id));
             }
-            return tokens.revoke(uuid).invoke(ok -> SecurityLog.LOG.infof("api token revoked id=%s user=%s by=%s", id,
+            // every replica drops the token from its cache (pushed through Redis)
+            return tokens.revoke(uuid).call(ok -> invalidations.token(uuid.toString()))
+                    .invoke(ok -> SecurityLog.LOG.infof("api token revoked id=%s user=%s by=%s", id,
                     found.get().username(), principal.username())).map(ok -> Response.noContent().build());
         });
     }

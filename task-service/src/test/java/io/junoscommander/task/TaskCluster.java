@@ -121,6 +121,11 @@ final class TaskCluster {
         process.waitFor();
     }
 
+    /** The console log of a process (replica name or {@code device-service}). */
+    Path log(String name) {
+        return logs.resolve(name + ".log");
+    }
+
     /** SIGTERM, as Kubernetes ends a pod; returns at once with the process, so a test can watch the graceful shutdown. */
     Process terminate(String name) {
         Process process = replicas.get(name);

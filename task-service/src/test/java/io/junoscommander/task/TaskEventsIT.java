@@ -9,6 +9,7 @@ import io.junoscommander.infra.testing.SharedInfra;
 import io.junoscommander.lab.LabDevice;
 import io.junoscommander.lab.fault.Fault;
 import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -84,6 +85,8 @@ class TaskEventsIT {
                 List<String> devices = checkedDevices(stream.named("device"), first.seq());
                 assertThat(devices).hasSize(40 - (int) first.seq());
                 assertThat(last.seq()).isEqualTo(40);
+                // the stream's replica subscribed again to the new master, rather than only polling the database
+                assertThat(Files.readString(cluster.log("task-b"))).contains("events of task " + id + ": subscribed again");
                 System.out.printf("task events across kill -9 of the Redis master: %d events before the kill, %d after; %d device"
                         + " events, %d progress events, final %.1f s after the kill%n", before, stream.events.size() - before,
                         devices.size(), stream.named("progress").size(), seconds);

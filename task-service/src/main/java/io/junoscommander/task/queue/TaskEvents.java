@@ -74,6 +74,7 @@ public class TaskEvents {
                     }
                     emitter.onTermination(unsubscribe);
                     if (again) {
+                        LOG.infof("events of task %s: subscribed again after the Redis connection ended", taskId);
                         emitter.emit(RESUBSCRIBED);
                     }
                 }, emitter::fail));

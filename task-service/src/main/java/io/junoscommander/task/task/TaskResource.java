@@ -120,13 +120,19 @@ public class TaskResource {
             TaskEventStream stream = new TaskEventStream(id, resumeAfter, repository, sse, emitter);
             Cancellable live = events.subscribe(id).subscribe().with(stream::live, e -> { });
             Cancellable checks = Multi.createFrom().ticks().every(CHECK_INTERVAL).subscribe().with(tick -> stream.tick(), e -> { });
-            emitter.onTermination(() -> {
+            Runnable end = () -> {
                 live.cancel();
                 checks.cancel();
                 streams.remove(stream);
-            });
-            stream.start();
+            };
+            emitter.onTermination(end);
             streams.add(stream);
+            if (emitter.isCancelled()) {
+                // the client left already: nothing of this stream may stay behind
+                end.run();
+                return;
+            }
+            stream.start();
         });
     }
 

@@ -97,6 +97,11 @@ final class TaskCluster {
     }
 
     void startReplica(String name) throws IOException {
+        startReplica(name, Map.of());
+    }
+
+    /** Starts (or restarts, on its ports) a replica with {@code overrides} on top of the cluster's environment. */
+    void startReplica(String name, Map<String, String> overrides) throws IOException {
         int port = replicaUrls.containsKey(name) ? URI.create(replicaUrls.get(name)).getPort() : freePort();
         int managementPort = managementUrls.containsKey(name) ? URI.create(managementUrls.get(name)).getPort() : freePort();
         Map<String, String> env = new HashMap<>(environment);
@@ -104,6 +109,7 @@ final class TaskCluster {
         env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         managementUrls.put(name, "http://127.0.0.1:" + managementPort);
         env.put("INSTANCE_ID", name);
+        env.putAll(overrides);
         replicaUrls.put(name, "http://127.0.0.1:" + port);
         replicas.put(name, start(name, root.resolve("task-service/target/quarkus-app/quarkus-run.jar"), env));
     }
@@ -113,6 +119,18 @@ final class TaskCluster {
         Process process = replicas.get(name);
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** The console log of a process (replica name or {@code device-service}). */
+    Path log(String name) {
+        return logs.resolve(name + ".log");
+    }
+
+    /** SIGTERM, as Kubernetes ends a pod; returns at once with the process, so a test can watch the graceful shutdown. */
+    Process terminate(String name) {
+        Process process = replicas.get(name);
+        process.destroy();
+        return process;
     }
 
     private Process start(String name, Path jar, Map<String, String> env) throws IOException {

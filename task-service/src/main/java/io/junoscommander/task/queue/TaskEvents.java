@@ -6,15 +6,27 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
-/** Task progress over Redis pub/sub, so an SSE client on any replica sees what every replica records. */
+/**
+ * Task progress over Redis pub/sub, so an SSE client on any replica sees what every replica records. Pub/sub is
+ * fire-and-forget: what is published while a subscriber's connection is down (a Redis failover) is lost to it, so the
+ * numbers of device events ({@code seq}) let a subscriber see the gap and catch up from PostgreSQL.
+ */
 @ApplicationScoped
 public class TaskEvents {
 
+    /** Emitted by {@link #subscribe} each time it subscribed again after its connection ended: events may have been missed. */
+    public static final String RESUBSCRIBED = "{\"type\":\"resubscribed\"}";
+
     private static final Logger LOG = Logger.getLogger(TaskEvents.class);
+    /** A publish waits no longer for a connection (a failover): its subscribers catch up from the database anyway. */
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(2);
 
     private final ReactivePubSubCommands<String> pubsub;
 
@@ -26,10 +38,11 @@ public class TaskEvents {
         return "junoscommander:task:" + taskId + ":events";
     }
 
-    public Uni<Void> deviceFinished(ClaimedDevice device, String state, String errorKind, Map<String, Integer> counts) {
+    /** {@code seq}: the result's number in its task's event sequence (null when unknown). */
+    public Uni<Void> deviceFinished(ClaimedDevice device, String state, String errorKind, Map<String, Integer> counts, Long seq) {
         JsonObject event = new JsonObject().put("type", "device").put("taskId", device.taskId().toString())
                 .put("deviceId", device.deviceId().toString()).put("deviceName", device.deviceName()).put("state", state)
-                .put("errorKind", errorKind).put("counts", counts);
+                .put("errorKind", errorKind).put("counts", counts).put("seq", seq);
         return publish(device.taskId(), event);
     }
 
@@ -38,13 +51,38 @@ public class TaskEvents {
                 .put("counts", counts));
     }
 
-    /** Events of one task as JSON text; a lost publish is logged, never fails the recording (the SSE stream also polls). */
+    /**
+     * Events of one task as JSON text. It never ends by itself: when the subscription's connection ends or fails (the
+     * Redis master died), it subscribes again, through Sentinel, to whichever master there is now, retrying with back-off
+     * until one answers, and then emits {@link #RESUBSCRIBED} first.
+     */
     public Multi<String> subscribe(UUID taskId) {
-        return pubsub.subscribe(channel(taskId));
+        AtomicBoolean first = new AtomicBoolean(true);
+        return Multi.createFrom().deferred(() -> once(taskId, !first.getAndSet(false)))
+                .onCompletion().failWith(() -> new IllegalStateException("subscription ended"))
+                .onFailure().invoke(e -> LOG.debugf("events of task %s: subscription lost (%s), subscribing again", taskId, e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).indefinitely();
+    }
+
+    private Multi<String> once(UUID taskId, boolean again) {
+        return Multi.createFrom().emitter(emitter -> pubsub.subscribe(List.of(channel(taskId)), emitter::emit, emitter::complete,
+                emitter::fail).subscribe().with(subscriber -> {
+                    Runnable unsubscribe = () -> subscriber.unsubscribe().subscribe().with(ignored -> { }, e -> { });
+                    if (emitter.isCancelled()) {
+                        unsubscribe.run();
+                        return;
+                    }
+                    emitter.onTermination(unsubscribe);
+                    if (again) {
+                        LOG.infof("events of task %s: subscribed again after the Redis connection ended", taskId);
+                        emitter.emit(RESUBSCRIBED);
+                    }
+                }, emitter::fail));
     }
 
     private Uni<Void> publish(UUID taskId, JsonObject event) {
-        return pubsub.publish(channel(taskId), event.encode()).onFailure().invoke(e -> LOG.warnf("progress event of task %s not"
-                + " published: %s", taskId, e.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
+        return pubsub.publish(channel(taskId), event.encode()).ifNoItem().after(PUBLISH_TIMEOUT).fail()
+                .onFailure().invoke(e -> LOG.warnf("progress event of task %s not published: %s", taskId, e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 }

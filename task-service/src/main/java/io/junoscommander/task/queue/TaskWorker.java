@@ -5,6 +5,7 @@ import io.junoscommander.task.device.DeviceClient;
 import io.junoscommander.task.device.DeviceDtos;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Queue;
 import java.util.UUID;
@@ -53,9 +55,13 @@ public class TaskWorker {
     private final Queue<PendingResult> unwritten = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private volatile boolean stopping;
+    private volatile long stopRequestedAt;
+    private final Optional<Duration> shutdownDelay;
 
     TaskWorker(WorkQueue queue, DeviceClient devices, TaskEvents events, TaskConfig config, ServiceIdentity identity,
-            @ConfigProperty(name = "quarkus.shutdown.timeout") Duration shutdownTimeout, MeterRegistry meters) {
+            @ConfigProperty(name = "quarkus.shutdown.timeout") Duration shutdownTimeout,
+            @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay, MeterRegistry meters) {
+        this.shutdownDelay = shutdownDelay;
         this.queue = queue;
         this.devices = devices;
         this.events = events;
@@ -237,11 +243,14 @@ public class TaskWorker {
             }
             return;
         }
-        queue.recordAll(batch.stream().map(PendingResult::finished).toList(), owner).call(this::announce)
+        queue.recordAll(batch.stream().map(PendingResult::finished).toList(), owner)
                 .subscribe().with(recorded -> {
                     batch.forEach(pending -> pending.written().complete(null));
                     flushing.set(false);
                     flushResults();
+                    // announced once the results are stored, without holding up the next batch: while Redis fails over a
+                    // publish waits for a connection, recording must not (event streams catch up from the database)
+                    announce(recorded).subscribe().with(ignored -> { }, e -> { });
                 }, failure -> {
                     batch.forEach(pending -> pending.written().completeExceptionally(failure));
                     flushing.set(false);
@@ -257,7 +266,8 @@ public class TaskWorker {
             meters.counter("task.device.results", "outcome", result.ok() ? "succeeded" : result.errorKind() == null ? "failed"
                     : result.errorKind()).increment();
             Map<String, Integer> counts = recorded.tasks().get(finished.device().taskId()).counts();
-            published.add(events.deviceFinished(finished.device(), finished.state(), result.errorKind(), counts));
+            published.add(events.deviceFinished(finished.device(), finished.state(), result.errorKind(), counts,
+                    recorded.eventIds().get(WorkQueue.key(finished.device().taskId(), finished.device().deviceId()))));
         }
         Uni<Void> devicesAnnounced = published.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(published).andCollectFailures().replaceWithVoid();
@@ -271,10 +281,26 @@ public class TaskWorker {
         });
     }
 
-    /** SIGTERM: stop claiming, give running devices until the shutdown timeout, hand back whatever is still held. */
+    /** SIGTERM with a shutdown delay (readiness DOWN): claim nothing more, so running devices can finish during the delay. */
+    void stopClaiming(@Observes ShutdownDelayInitiatedEvent event) {
+        if (!stopping) {
+            stopRequestedAt = System.nanoTime();
+            stopping = true;
+        }
+    }
+
+    /**
+     * SIGTERM: stop claiming, give running devices until the shutdown timeout, hand back whatever is still held. The wait
+     * ends in time for the process to exit within the shutdown delay plus the shutdown timeout after SIGTERM (this event
+     * comes after the delay and after the HTTP server's own drain), keeping a few seconds for the hand-back.
+     */
     void stop(@Observes ShutdownEvent event) {
-        stopping = true;
-        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        if (!stopping) {
+            stopRequestedAt = System.nanoTime();
+            stopping = true;
+        }
+        long deadline = Math.min(System.nanoTime() + shutdownTimeout.toNanos(),
+                stopRequestedAt + shutdownDelay.orElse(Duration.ZERO).plus(shutdownTimeout).minusSeconds(3).toNanos());
         while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);

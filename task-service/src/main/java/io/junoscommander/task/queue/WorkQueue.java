@@ -144,8 +144,16 @@ public class WorkQueue {
     public record TaskProgress(Optional<String> finalState, Map<String, Integer> counts) {
     }
 
-    /** The outcome of writing a batch: which devices' results counted, and each touched task's progress. */
-    public record Recorded(List<Finished> counted, Map<UUID, TaskProgress> tasks) {
+    /**
+     * The outcome of writing a batch: which devices' results counted, each touched task's progress, and each counted result's
+     * number in its task's event sequence (by {@link #key}).
+     */
+    public record Recorded(List<Finished> counted, Map<UUID, TaskProgress> tasks, Map<String, Long> eventIds) {
+    }
+
+    /** {@code taskId/deviceId}, the key of {@link Recorded#eventIds()}. */
+    public static String key(UUID taskId, UUID deviceId) {
+        return taskId + "/" + deviceId;
     }
 
     /**
@@ -156,7 +164,7 @@ public class WorkQueue {
      */
     public Uni<Recorded> recordAll(List<Finished> batch, String owner) {
         if (batch.isEmpty()) {
-            return Uni.createFrom().item(new Recorded(List.of(), Map.of()));
+            return Uni.createFrom().item(new Recorded(List.of(), Map.of(), Map.of()));
         }
         int size = batch.size();
         UUID[] tasks = new UUID[size];
@@ -188,33 +196,62 @@ public class WorkQueue {
                 + " AND d.state = 'RUNNING' RETURNING d.task_id, d.device_id")
                 .execute(Tuple.tuple(Arrays.asList(tasks, devices, attempts, states, errorKinds, errors, results, durations, owner)))
                 .flatMap(updated -> {
+                    Map<String, Long> eventIds = new LinkedHashMap<>();
                     List<String> written = new ArrayList<>();
                     updated.forEach(row -> written.add(row.getUUID(0) + "/" + row.getUUID(1)));
                     List<Finished> counted = batch.stream()
                             .filter(f -> written.contains(f.device().taskId() + "/" + f.device().deviceId())).toList();
                     if (counted.isEmpty()) {
-                        return Uni.createFrom().item(new Recorded(counted, Map.of()));
+                        return Uni.createFrom().item(new Recorded(counted, Map.of(), Map.of()));
                     }
                     UUID[] lockTasks = counted.stream().map(f -> f.device().taskId()).toArray(UUID[]::new);
                     UUID[] lockDevices = counted.stream().map(f -> f.device().deviceId()).toArray(UUID[]::new);
                     return conn.preparedQuery("DELETE FROM task.device_lock WHERE (device_id, task_id) IN"
                             + " (SELECT * FROM unnest($1::uuid[], $2::uuid[]))").execute(Tuple.of(lockDevices, lockTasks))
-                            .flatMap(ignored -> progress(conn, counted)).map(progress -> new Recorded(counted, progress));
+                            .flatMap(ignored -> progress(conn, counted, eventIds))
+                            .map(progress -> new Recorded(counted, progress, eventIds));
                 }));
     }
 
-    /** Per task of the batch, in a fixed order (so two replicas never lock task rows crosswise): threshold, then the end. */
-    private Uni<Map<UUID, TaskProgress>> progress(SqlConnection conn, List<Finished> counted) {
+    /**
+     * Per task of the batch, in a fixed order (so two replicas never lock task rows crosswise): event numbers, threshold, then
+     * the end.
+     */
+    private Uni<Map<UUID, TaskProgress>> progress(SqlConnection conn, List<Finished> counted, Map<String, Long> eventIds) {
         Map<UUID, Boolean> anyFailed = new java.util.TreeMap<>();
-        counted.forEach(f -> anyFailed.merge(f.device().taskId(), !f.result().ok(), Boolean::logicalOr));
+        Map<UUID, List<UUID>> devices = new LinkedHashMap<>();
+        counted.forEach(f -> {
+            anyFailed.merge(f.device().taskId(), !f.result().ok(), Boolean::logicalOr);
+            devices.computeIfAbsent(f.device().taskId(), id -> new ArrayList<>()).add(f.device().deviceId());
+        });
         Map<UUID, TaskProgress> progress = new LinkedHashMap<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Map.Entry<UUID, Boolean> task : anyFailed.entrySet()) {
             UUID taskId = task.getKey();
-            chain = chain.flatMap(ignored -> (task.getValue() ? applyThreshold(conn, taskId) : Uni.createFrom().voidItem())
+            chain = chain.flatMap(ignored -> number(conn, taskId, devices.get(taskId), eventIds))
+                    .flatMap(ignored -> (task.getValue() ? applyThreshold(conn, taskId) : Uni.createFrom().voidItem())
                     .flatMap(none -> finish(conn, taskId)).invoke(state -> progress.put(taskId, state)).replaceWithVoid());
         }
         return chain.map(ignored -> progress);
+    }
+
+    /**
+     * Gives the devices the next numbers of their task's event sequence. Taking them locks the task row until the commit, so
+     * a replica recording results of the same task waits: numbers are committed in the order they are given.
+     */
+    private Uni<Void> number(SqlConnection conn, UUID taskId, List<UUID> devices, Map<String, Long> eventIds) {
+        return conn.preparedQuery("UPDATE task.task SET event_seq = event_seq + $2 WHERE id = $1 RETURNING event_seq")
+                .execute(Tuple.of(taskId, devices.size())).flatMap(rows -> {
+                    long first = rows.iterator().next().getLong(0) - devices.size() + 1;
+                    Long[] numbers = new Long[devices.size()];
+                    for (int i = 0; i < numbers.length; i++) {
+                        numbers[i] = first + i;
+                        eventIds.put(key(taskId, devices.get(i)), numbers[i]);
+                    }
+                    return conn.preparedQuery("UPDATE task.task_device d SET event_seq = u.seq FROM unnest($2::uuid[], $3::bigint[])"
+                            + " AS u(device_id, seq) WHERE d.task_id = $1 AND d.device_id = u.device_id")
+                            .execute(Tuple.of(taskId, devices.toArray(UUID[]::new), numbers)).replaceWithVoid();
+                });
     }
 
     /** Puts a claimed device back, to be offered again after {@code retryDelay} (the device service was unreachable). */

@@ -7,13 +7,13 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
-import io.vertx.core.json.JsonObject;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -31,25 +31,29 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code /api/v1/tasks}: submit, follow and cancel fan-out jobs. */
 @Path("/api/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 public class TaskResource {
 
+    /** How often an open event stream compares what it sent with the database (a lost pub/sub event, the end). */
+    private static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
     private static final List<String> STATES = List.of("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED");
 
     private final TaskService service;
     private final TaskRepository repository;
     private final TaskEvents events;
     private final SecurityIdentity identity;
+    private final TaskEventStreams streams;
 
-    TaskResource(TaskService service, TaskRepository repository, TaskEvents events, SecurityIdentity identity) {
+    TaskResource(TaskService service, TaskRepository repository, TaskEvents events, SecurityIdentity identity,
+            TaskEventStreams streams) {
         this.service = service;
         this.repository = repository;
         this.events = events;
         this.identity = identity;
+        this.streams = streams;
     }
 
     @POST
@@ -101,46 +105,43 @@ public class TaskResource {
     }
 
     /**
-     * Server-Sent Events: {@code progress} (the state on connect), one {@code device} event per device finished (from any
-     * replica, through Redis), and {@code final} with the end state, after which the stream closes.
+     * Server-Sent Events, each with an id: {@code progress} (the state and counts), one {@code device} event per device
+     * finished (from any replica, through Redis; the id is the result's number in the task's event sequence), and
+     * {@code final} with the end state and counts, after which the stream closes. {@code Last-Event-ID} resumes after that
+     * device event: the ones missed are sent from the database, then {@code progress}. See {@link TaskEventStream}.
      */
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RolesAllowed(Roles.VIEWER)
-    public Multi<OutboundSseEvent> events(@PathParam("id") UUID id, @Context Sse sse) {
-        Multi<JsonObject> live = events.subscribe(id).map(JsonObject::new);
-        // pub/sub is fire-and-forget: a slow check of the stored state makes sure the end is never missed
-        Multi<JsonObject> ended = Multi.createFrom().ticks().every(Duration.ofSeconds(2)).onItem()
-                .transformToUniAndConcatenate(tick -> service.get(id)).filter(TaskView::isFinal).map(TaskResource::finalEvent);
-        Multi<JsonObject> stream = service.get(id).onItem().transformToMulti(task -> task.isFinal()
-                ? Multi.createFrom().items(progress(task), finalEvent(task))
-                : Multi.createBy().concatenating().streams(Multi.createFrom().item(progress(task)),
-                        Multi.createBy().merging().streams(live, ended)));
+    public Multi<OutboundSseEvent> events(@PathParam("id") UUID id, @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        Long resumeAfter = eventId(lastEventId);
         return Multi.createFrom().emitter(emitter -> {
-            AtomicBoolean done = new AtomicBoolean();
-            Cancellable upstream = stream.subscribe().with(event -> {
-                if (done.get()) {
-                    return;
-                }
-                emitter.emit(sse.newEventBuilder().name(event.getString("type")).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(event.encode()).build());
-                if ("final".equals(event.getString("type")) && done.compareAndSet(false, true)) {
-                    emitter.complete();
-                }
-            }, emitter::fail, emitter::complete);
-            emitter.onTermination(upstream::cancel);
+            TaskEventStream stream = new TaskEventStream(id, resumeAfter, repository, sse, emitter);
+            Cancellable live = events.subscribe(id).subscribe().with(stream::live, e -> { });
+            Cancellable checks = Multi.createFrom().ticks().every(CHECK_INTERVAL).subscribe().with(tick -> stream.tick(), e -> { });
+            Runnable end = () -> {
+                live.cancel();
+                checks.cancel();
+                streams.remove(stream);
+            };
+            emitter.onTermination(end);
+            streams.add(stream);
+            if (emitter.isCancelled()) {
+                // the client left already: nothing of this stream may stay behind
+                end.run();
+                return;
+            }
+            stream.start();
         });
     }
 
-    private static JsonObject progress(TaskView task) {
-        return new JsonObject().put("type", "progress").put("taskId", task.id().toString()).put("state", task.state())
-                .put("counts", task.counts());
-    }
-
-    private static JsonObject finalEvent(TaskView task) {
-        return new JsonObject().put("type", "final").put("taskId", task.id().toString()).put("state", task.state())
-                .put("counts", task.counts());
+    /** A {@code Last-Event-ID} this service gave (a non-negative number); anything else is ignored, as a fresh connection. */
+    private static Long eventId(String value) {
+        if (value == null || value.isBlank() || value.length() > 18 || !value.strip().chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        return Long.parseLong(value.strip());
     }
 
     private static OffsetDateTime time(String name, String value) {

@@ -25,8 +25,16 @@ public record ComponentReport(String name, String status, String via, String add
     }
 
     HealthCheckResponse toHealthResponse() {
-        HealthCheckResponseBuilder builder = HealthCheckResponse.named(name).status(isUp()).withData("via", via)
+        return toHealthResponse(isUp(), null);
+    }
+
+    /** A check whose status is {@code up} whatever this probe found, which it gives as boolean data {@code probeKey}. */
+    HealthCheckResponse toHealthResponse(boolean up, String probeKey) {
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named(name).status(up).withData("via", via)
                 .withData("responseTimeMs", responseTimeMs);
+        if (probeKey != null) {
+            builder.withData(probeKey, isUp());
+        }
         if (address != null) {
             builder.withData("address", address);
         }

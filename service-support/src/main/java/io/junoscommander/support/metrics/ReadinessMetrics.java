@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Readiness as metrics, evaluated by the service itself every {@code READINESS_METRICS_INTERVAL} (not only when a probe
  * asks, so the figures are the same under Kubernetes, compose or the local stack): {@code junoscommander_ready} (1/0),
  * {@code junoscommander_readiness_check_up{check}} per readiness check ({@code postgresql}: a query through PgBouncer;
- * {@code redis}: a write to the master Sentinel names) and {@code junoscommander_readiness_changes_total}, which counts
+ * {@code redis}: a write to the master Sentinel names, measured even where it no longer gates readiness) and
+ * {@code junoscommander_readiness_changes_total}, which counts
  * every flip once the replica has been ready (an alert then sees flapping that falls between two scrapes; starting up is
  * not flapping).
  */
@@ -55,10 +56,21 @@ public class ReadinessMetrics {
         if (payload.containsKey("checks")) {
             for (JsonValue value : payload.getJsonArray("checks")) {
                 JsonObject check = value.asJsonObject();
-                checks.computeIfAbsent(check.getString("name"), this::registerCheck).set("UP".equals(check.getString("status")) ? 1 : 0);
+                checks.computeIfAbsent(check.getString("name"), this::registerCheck).set(passes(check) ? 1 : 0);
             }
         }
         record(!health.isDown());
+    }
+
+    /** A check that reports its probe apart from its status (Redis, once reached: RedisReadinessCheck) is measured by the probe. */
+    private static boolean passes(JsonObject check) {
+        JsonObject data = check.getJsonObject("data");
+        JsonValue reachable = data == null ? null : data.get("reachable");
+        if (reachable != null && (reachable.getValueType() == JsonValue.ValueType.TRUE
+                || reachable.getValueType() == JsonValue.ValueType.FALSE)) {
+            return reachable.getValueType() == JsonValue.ValueType.TRUE;
+        }
+        return "UP".equals(check.getString("status"));
     }
 
     private void record(boolean up) {

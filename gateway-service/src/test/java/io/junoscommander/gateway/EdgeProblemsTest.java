@@ -1,0 +1,85 @@
+package io.junoscommander.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.junoscommander.infra.testing.InfraTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests Vert.x refuses below the REST layer get the same problem+json as every other error, from the gateway and from a
+ * routed service (the real, packaged device-service): sent over raw sockets, since no HTTP client sends them.
+ */
+@QuarkusTest
+@QuarkusTestResource(InfraTestResource.class)
+@QuarkusTestResource(DownstreamTestResource.class)
+class EdgeProblemsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static List<Integer> ports() {
+        return List.of(RestAssured.port, DownstreamTestResource.devicePort());
+    }
+
+    @Test
+    void malformedPercentEscapeIsBadRequest() throws IOException {
+        for (int port : ports()) {
+            RawHttp.Answer answer = RawHttp.exchange(port, "GET /api/v1/devices/r%zz1 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertProblem(answer, 400, "bad-request");
+            assertThat(answer.body()).contains("percent-escape");
+        }
+    }
+
+    @Test
+    void http11WithoutHostIsBadRequest() throws IOException {
+        for (int port : ports()) {
+            RawHttp.Answer answer = RawHttp.exchange(port, "GET /api/v1/devices HTTP/1.1\r\nAccept: */*\r\n\r\n");
+            assertProblem(answer, 400, "bad-request");
+            assertThat(answer.body()).contains("Host");
+        }
+    }
+
+    @Test
+    void tooLongUrlIsUriTooLong() throws IOException {
+        for (int port : ports()) {
+            RawHttp.Answer answer = RawHttp.exchange(port, "GET /api/v1/devices?name=" + "a".repeat(5_000)
+                    + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertProblem(answer, 414, "uri-too-long");
+        }
+    }
+
+    @Test
+    void tooLargeHeadersAreHeaderFieldsTooLarge() throws IOException {
+        for (int port : ports()) {
+            RawHttp.Answer answer = RawHttp.exchange(port, "GET /api/v1/devices HTTP/1.1\r\nHost: localhost\r\nX-Padding: "
+                    + "b".repeat(25_000) + "\r\n\r\n");
+            assertProblem(answer, 431, "headers-too-large");
+        }
+    }
+
+    @Test
+    void tooLargeBodyIsPayloadTooLargeBeforeItIsSent() throws IOException {
+        for (int port : ports()) {
+            // only the head: the server answers from Content-Length, without waiting for (or reading) the 50 MB
+            RawHttp.Answer answer = RawHttp.exchange(port, "POST /api/v1/devices HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 50000000\r\n\r\n");
+            assertProblem(answer, 413, "payload-too-large");
+        }
+    }
+
+    private static void assertProblem(RawHttp.Answer answer, int status, String slug) throws IOException {
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
+        assertThat(answer.header("Content-Type")).as(answer.toString()).startsWith("application/problem+json");
+        JsonNode problem = JSON.readTree(answer.body());
+        assertThat(problem.path("status").asInt()).isEqualTo(status);
+        assertThat(problem.path("type").asText()).isEqualTo("urn:junoscommander:problem:" + slug);
+        assertThat(problem.path("requestId").asText()).isNotBlank();
+        assertThat(answer.header("X-Request-Id")).isEqualTo(problem.path("requestId").asText());
+    }
+}

@@ -3,6 +3,7 @@ package io.junoscommander.gateway.routing;
 import io.junoscommander.gateway.audit.AuditRecorder;
 import io.junoscommander.gateway.security.GatewayPrincipal;
 import io.junoscommander.gateway.security.InternalTokenCache;
+import io.junoscommander.support.problem.EdgeProblems;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -75,8 +76,15 @@ public class ProxyHandler {
             context.next();
             return;
         }
-        context.request().pause();
         context.put(AuditRecorder.ACTION, decision.get().action());
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        long limit = RouteTable.maxBody(decision.get().route(), path);
+        if (length != null && Long.parseLong(length.trim()) > limit) {
+            // before authentication and before any upstream connection: the body is never read (EdgeProblems checked it is a number)
+            EdgeProblems.tooLarge(context, limit);
+            return;
+        }
+        context.request().pause();
         Context vertxContext = Vertx.currentContext();
         QuarkusHttpUser.getSecurityIdentity(context, identities).subscribe().with(
                 identity -> vertxContext.runOnContext(v -> authorize(context, decision.get(), GatewayPrincipal.of(identity), path)),

@@ -35,6 +35,10 @@ public class RouteTable {
                     "device.config-push"),
             new Special(Set.of("POST", "PUT"), Pattern.compile("/api/v1/backups/(.+/)?restores?(/.*)?"), Roles.ADMIN, "backup.restore"));
 
+    /** Operations whose bodies are bulk data (inventory import, configuration push): their route's large-body-size applies. */
+    public static final List<Pattern> LARGE_BODIES = List.of(Pattern.compile("/api/v1/devices/import"),
+            Pattern.compile("/api/v1/devices/[^/]+/config"), Pattern.compile("/api/v1/devices/config(/.*)?"));
+
     /**
      * Path segments that name a sub-collection or an action wherever they stand right after a route's prefix or after another
      * such word ({@code /devices/import}, {@code /backups/devices/…}); any other segment there is an id. A segment right after
@@ -57,6 +61,12 @@ public class RouteTable {
 
     /** What a request needs: its route, the role, and the audit action. */
     public record Decision(Route route, String role, String action) {
+    }
+
+    /** The largest body a request to {@code path} on {@code route} may declare. */
+    public static long maxBody(Route route, String path) {
+        boolean large = LARGE_BODIES.stream().anyMatch(pattern -> pattern.matcher(path).matches());
+        return (large ? route.config().largeBodySize() : route.config().maxBodySize()).asLongValue();
     }
 
     private final List<Route> routes = new ArrayList<>();

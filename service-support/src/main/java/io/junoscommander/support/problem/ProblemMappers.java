@@ -1,9 +1,11 @@
 package io.junoscommander.support.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.junoscommander.support.input.NulCharacterGuard;
+import io.junoscommander.support.input.StrictJsonCustomizer;
 import io.junoscommander.support.requestid.RequestIds;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -118,6 +120,10 @@ public class ProblemMappers {
                 detail = "The JSON body has a value of the wrong type or shape at '" + field + "'";
                 errors = List.of(new Problem.FieldError(field, "wrong type or shape"));
             }
+        } else if (e instanceof StreamConstraintsException) {
+            detail = e.getOriginalMessage().contains("nesting depth")
+                    ? "The JSON body is nested deeper than " + StrictJsonCustomizer.MAX_NESTING_DEPTH + " arrays and objects"
+                    : "The JSON body exceeds a parser limit";
         } else if (e.getLocation() != null) {
             detail = "The body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         } else {

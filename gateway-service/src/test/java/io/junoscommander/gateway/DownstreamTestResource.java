@@ -79,6 +79,8 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         config.put("gateway.routes.test-stream.timeout", "2s");
         config.put("gateway.routes.test-stream.retries", "2");
         config.put("gateway.routes.test-stream.write-role", "operator");
+        // the streaming tests upload 64 MiB (chunked) through it
+        config.put("gateway.routes.test-stream.max-body-size", "128M");
         config.put("gateway.upstreams.dead.url", "http://127.0.0.1:" + deadPort);
         config.put("gateway.upstreams.dead.failure-threshold", "3");
         config.put("gateway.upstreams.dead.open-duration", "60s");

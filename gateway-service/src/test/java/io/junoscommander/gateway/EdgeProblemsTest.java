@@ -84,6 +84,15 @@ class EdgeProblemsTest {
     }
 
     @Test
+    void gatewayCutsOffAChunkedBodyAtItsRoutesLimit() throws IOException {
+        String chunk = Integer.toHexString(256 * 1024) + "\r\n" + "a".repeat(256 * 1024) + "\r\n";
+        RawHttp.Answer answer = RawHttp.exchange(RestAssured.port, "POST /api/v1/devices HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + Api.adminToken() + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunk.repeat(6) + "0\r\n\r\n");
+        assertProblem(answer, 413, "payload-too-large");
+    }
+
+    @Test
     void jsonNestedDeeperThanTheLimitIsABadRequest() {
         String nested = "[".repeat(100) + "]".repeat(100);
         Api.asAdmin().contentType("application/json").body("{\"name\":" + nested + "}").when().post("/api/v1/devices").then()

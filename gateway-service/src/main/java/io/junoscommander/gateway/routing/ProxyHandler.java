@@ -10,12 +10,14 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -180,7 +182,19 @@ public class ProxyHandler {
             if (hasBody && !request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                 outbound.setChunked(true);
             }
-            var response = hasBody ? outbound.send(request) : outbound.send();
+            ReadStream<Buffer> body = request;
+            if (hasBody && !request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+                // no length to refuse it by up front: counted as it streams, cut off at the route's limit
+                long limit = RouteTable.maxBody(route, path);
+                body = new LimitedBody(request, limit, () -> {
+                    if (settled.compareAndSet(false, true)) {
+                        vertx.cancelTimer(timer);
+                        EdgeProblems.tooLarge(context, limit);
+                        outbound.reset();
+                    }
+                });
+            }
+            var response = hasBody ? outbound.send(body) : outbound.send();
             if (!hasBody) {
                 request.resume();
             }

@@ -37,6 +37,12 @@ class EdgeProblemsTest {
     }
 
     @Test
+    void managementInterfaceChecksTheTargetToo() throws IOException {
+        int management = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
+        assertProblem(RawHttp.exchange(management, "GET /health/r%zz HTTP/1.1\r\nHost: localhost\r\n\r\n"), 400, "bad-request");
+    }
+
+    @Test
     void http11WithoutHostIsBadRequest() throws IOException {
         for (int port : ports()) {
             RawHttp.Answer answer = RawHttp.exchange(port, "GET /api/v1/devices HTTP/1.1\r\nAccept: */*\r\n\r\n");

@@ -3,6 +3,7 @@ package io.junoscommander.support.problem;
 import io.junoscommander.support.requestid.RequestIdHandler;
 import io.junoscommander.support.requestid.RequestIds;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -52,6 +53,12 @@ public class EdgeProblems {
     void install(@Observes Router router) {
         router.route().order(RequestIdHandler.ORDER - 1).failureHandler(this::failed);
         router.route().order(ORDER).handler(this::check);
+    }
+
+    /** The management interface (health, metrics) too: Quarkus's URI check is off for it as well. */
+    void installOnManagement(@Observes ManagementInterface management) {
+        management.router().route().order(RequestIdHandler.ORDER - 1).failureHandler(this::failed);
+        management.router().route().order(ORDER).handler(this::check);
     }
 
     void check(RoutingContext context) {

@@ -1,5 +1,6 @@
 package io.junoscommander.gateway;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -166,5 +167,16 @@ public interface GatewayConfig {
 
         @WithDefault("admin")
         String writeRole();
+
+        /**
+         * Largest request body, by its Content-Length, refused with 413 before anything is proxied (JSON routes need far less
+         * than the services' 10 MiB). The bulk operations of {@link io.junoscommander.gateway.routing.RouteTable#LARGE_BODIES}
+         * (inventory import, config push) take {@code large-body-size} instead.
+         */
+        @WithDefault("1M")
+        MemorySize maxBodySize();
+
+        @WithDefault("10M")
+        MemorySize largeBodySize();
     }
 }

@@ -31,6 +31,8 @@ class AuditTest {
                     .body("{\"command\":\"show version\"}").when().post("/api/v1/devices/r7/commands").then().statusCode(404);
             Api.as(viewer).header("X-Request-Id", "audit-denied-" + run).contentType("application/json").body("{}").when()
                     .post("/api/v1/devices").then().statusCode(403);
+            Api.asAdmin().header("X-Request-Id", "audit-host-key-" + run).when()
+                    .delete("/api/v1/devices/" + UUID.randomUUID() + "/host-key").then().statusCode(org.hamcrest.Matchers.lessThan(500));
             // reads are not audited
             Api.as(viewer).header("X-Request-Id", "audit-read-" + run).when().get("/api/v1/devices").then().statusCode(200);
 
@@ -49,6 +51,9 @@ class AuditTest {
             assertThat(command.getString("items[0].action")).isEqualTo("device.command");
             assertThat(command.getString("items[0].target")).isEqualTo("/api/v1/devices/r7/commands");
             assertThat(command.getString("items[0].result")).isEqualTo("failure");
+
+            // a device's pinned host key is not the device: an action of its own
+            assertThat(awaitEvent("audit-host-key-" + run).getString("items[0].action")).isEqualTo("devices.host-key.delete");
 
             JsonPath denied = awaitEvent("audit-denied-" + run);
             assertThat(denied.getString("items[0].actor")).isEqualTo("audit-viewer");

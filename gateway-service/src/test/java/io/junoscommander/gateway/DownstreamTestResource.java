@@ -25,8 +25,12 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
     @Override
     public synchronized Map<String, String> start() {
         if (device == null || !device.isAlive()) {
+            // a vault key of its own, so credential operations through the gateway do real work
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
             device = PackagedService.of("device-service").name("device-service-for-gateway-tests")
-                    .environment(PackagedService.testEnvironment()).start();
+                    .environment(PackagedService.testEnvironment())
+                    .environment(Map.of("CREDENTIAL_KEYS", "gateway-tests:" + java.util.Base64.getEncoder().encodeToString(key))).start();
         }
         if (task == null || !task.isAlive()) {
             // its schedules stay off: the gateway tests only need the task API behind its routes
@@ -75,6 +79,8 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         config.put("gateway.routes.test-stream.timeout", "2s");
         config.put("gateway.routes.test-stream.retries", "2");
         config.put("gateway.routes.test-stream.write-role", "operator");
+        // the streaming tests upload 64 MiB (chunked) through it
+        config.put("gateway.routes.test-stream.max-body-size", "128M");
         config.put("gateway.upstreams.dead.url", "http://127.0.0.1:" + deadPort);
         config.put("gateway.upstreams.dead.failure-threshold", "3");
         config.put("gateway.upstreams.dead.open-duration", "60s");

@@ -11,6 +11,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +68,42 @@ class PublicApiDocumentTest {
         assertThat(paths.has("/api/v1/credentials/{path}")).isFalse();
         assertThat(paths.has("/api/v1/tasks/{path}")).isFalse();
         assertThat(paths.has("/api/v1/tasks/{id}/events")).isTrue();
+    }
+
+    /** Each audited operation (method and path template) of the whole public document has an audit action no other one has. */
+    @Test
+    void everyAuditedOperationHasAnActionOfItsOwn() {
+        JsonNode[] document = new JsonNode[1];
+        // the task and backup services' descriptions too, not only the device-service's
+        Awaiting.until(Duration.ofSeconds(30), () -> {
+            document[0] = mergedDocument();
+            JsonNode paths = document[0].path("paths");
+            return paths.has("/api/v1/tasks/{id}/cancel") && paths.has("/api/v1/backups/{id}/restore");
+        });
+        JsonNode paths = document[0].path("paths");
+        Map<String, String> owners = new TreeMap<>();
+        List<String> wrong = new ArrayList<>();
+        paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(operation -> {
+            String method = operation.getKey().toUpperCase(Locale.ROOT);
+            if (!path.getKey().startsWith("/api/") || !Set.of("POST", "PUT", "PATCH", "DELETE").contains(method)) {
+                return;
+            }
+            String action = operation.getValue().path("x-audit-action").asText();
+            String route = method + " " + path.getKey();
+            String owner = owners.put(action, route);
+            if (action.isBlank()) {
+                wrong.add(route + " has no audit action");
+            } else if (owner != null) {
+                wrong.add(route + " shares " + action + " with " + owner);
+            }
+        }));
+        assertThat(wrong).isEmpty();
+        assertThat(owners).containsEntry("devices.host-key.delete", "DELETE /api/v1/devices/{id}/host-key")
+                .containsEntry("devices.delete", "DELETE /api/v1/devices/{id}")
+                .containsEntry("device.command-bulk", "POST /api/v1/devices/commands")
+                .containsEntry("auth.sessions.delete-others", "DELETE /api/v1/auth/sessions")
+                .containsEntry("users.update", "PATCH /api/v1/users/{username}");
+        assertThat(owners.size()).isGreaterThan(25);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.junoscommander.device.credential;
 
+import io.junoscommander.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.crypto.Cipher;
@@ -33,13 +35,22 @@ public class SecretCipher {
 
     SecretCipher(VaultConfig config) {
         String text = config.keysFile().map(SecretCipher::read).or(config::keys).filter(value -> !value.isBlank())
-                .orElseThrow(() -> new IllegalStateException(
+                .orElseThrow(() -> unconfigured(
                         "no credential master key: set CREDENTIAL_KEYS or CREDENTIAL_KEYS_FILE (id:base64 of 32 random bytes)"));
         this.keys = parse(text);
         this.activeKeyId = config.activeKey().filter(id -> !id.isBlank()).orElse(keys.keySet().iterator().next());
         if (!keys.containsKey(activeKeyId)) {
-            throw new IllegalStateException("CREDENTIAL_ACTIVE_KEY names key '" + activeKeyId + "', which is not among the keys");
+            throw unconfigured("CREDENTIAL_ACTIVE_KEY names key '" + activeKeyId + "', which is not among the keys");
         }
+    }
+
+    /**
+     * A vault without its key is a deployment fault, not a request's: every credential operation answers 503 problem+json
+     * saying what to set (the cipher is created on first use), never a 500.
+     */
+    private static ProblemException unconfigured(String detail) {
+        return new ProblemException(503, "credential-vault-unconfigured", "Service unavailable", "The credential vault is not "
+                + "configured: " + detail, List.of());
     }
 
     public String activeKeyId() {

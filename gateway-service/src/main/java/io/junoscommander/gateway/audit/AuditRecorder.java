@@ -62,7 +62,7 @@ public class AuditRecorder {
             principal = GatewayPrincipal.of(user.getSecurityIdentity());
         }
         String actor = principal != null ? principal.username() : context.get(ACTOR) != null ? context.get(ACTOR) : "anonymous";
-        String action = context.get(ACTION) != null ? context.get(ACTION) : ownAction(method, path);
+        String action = context.get(ACTION) != null ? context.get(ACTION) : routes.auditAction(method, path);
         int status = context.response().getStatusCode();
         String result = status < 400 ? "success" : status == 401 || status == 403 ? "denied" : "failure";
         AuditEvent event = new AuditEvent(null, at, truncate(actor, 64), principal == null ? null : principal.role(),
@@ -73,25 +73,6 @@ public class AuditRecorder {
                 address);
         repository.insert(event).subscribe().with(ok -> {
         }, e -> AUDIT.errorf("audit event not stored (requestId=%s): %s", requestId, e.getMessage()));
-    }
-
-    /** The gateway's own APIs: {@code users.update}, {@code auth.login}, …; routed paths as the route table names them. */
-    private String ownAction(String method, String path) {
-        var decision = routes.decide(method, path);
-        if (decision.isPresent()) {
-            return decision.get().action();
-        }
-        String[] parts = path.split("/");
-        String resource = parts.length > 3 ? parts[3] : "api";
-        if ("auth".equals(resource) && parts.length > 4) {
-            return "auth." + parts[4];
-        }
-        return resource + "." + switch (method) {
-            case "POST" -> "create";
-            case "PUT", "PATCH" -> "update";
-            case "DELETE" -> "delete";
-            default -> method.toLowerCase();
-        };
     }
 
     private static String truncate(String value, int max) {

@@ -1,6 +1,7 @@
 package io.junoscommander.gateway.openapi;
 
 import io.quarkus.arc.Arc;
+import io.junoscommander.gateway.routing.RouteTable;
 import io.quarkus.arc.ArcContainer;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -22,8 +23,30 @@ public class PublicApiFilter implements OASFilter {
         if (container != null && container.isRunning()) {
             RoutedApiDocs routed = container.instance(RoutedApiDocs.class).get();
             routed.fragments().forEach(fragment -> merge(openAPI, fragment));
+            auditActions(openAPI, container.instance(RouteTable.class).get());
         }
         new ProblemResponsesFilter().filterOpenAPI(openAPI);
+    }
+
+    /** Every audited operation (any method but GET, HEAD, OPTIONS) says its audit action, the gateway's own ones too. */
+    private static void auditActions(OpenAPI openAPI, RouteTable routes) {
+        if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+            return;
+        }
+        openAPI.getPaths().getPathItems().forEach((path, item) -> {
+            if (!path.startsWith("/api/") || item.getOperations() == null) {
+                return;
+            }
+            // a concrete path, as the audit sees requests
+            String sample = path.replaceAll("\\{[^}]+}", "x1");
+            item.getOperations().forEach((method, operation) -> {
+                String name = method.name();
+                boolean audited = !name.equals("GET") && !name.equals("HEAD") && !name.equals("OPTIONS");
+                if (audited && (operation.getExtensions() == null || !operation.getExtensions().containsKey("x-audit-action"))) {
+                    operation.addExtension("x-audit-action", routes.auditAction(name, sample));
+                }
+            });
+        });
     }
 
     private static void merge(OpenAPI openAPI, RoutedApiDocs.Fragment fragment) {

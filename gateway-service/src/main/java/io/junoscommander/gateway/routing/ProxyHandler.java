@@ -4,6 +4,7 @@ import io.junoscommander.gateway.audit.AuditRecorder;
 import io.junoscommander.gateway.security.GatewayPrincipal;
 import io.junoscommander.gateway.security.InternalTokenCache;
 import io.junoscommander.gateway.session.RedisUnavailableException;
+import io.junoscommander.support.problem.EdgeProblems;
 import io.junoscommander.support.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.IdentityProviderManager;
@@ -11,12 +12,14 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,8 +80,15 @@ public class ProxyHandler {
             context.next();
             return;
         }
-        context.request().pause();
         context.put(AuditRecorder.ACTION, decision.get().action());
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        long limit = RouteTable.maxBody(decision.get().route(), path);
+        if (length != null && Long.parseLong(length.trim()) > limit) {
+            // before authentication and before any upstream connection: the body is never read (EdgeProblems checked it is a number)
+            EdgeProblems.tooLarge(context, limit);
+            return;
+        }
+        context.request().pause();
         Context vertxContext = Vertx.currentContext();
         // a cached credential resolves at once, on this event loop: no hop through the context's task queue then
         QuarkusHttpUser.getSecurityIdentity(context, identities).subscribe().with(
@@ -196,7 +206,19 @@ public class ProxyHandler {
             if (hasBody && !request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                 outbound.setChunked(true);
             }
-            var response = hasBody ? outbound.send(request) : outbound.send();
+            ReadStream<Buffer> body = request;
+            if (hasBody && !request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+                // no length to refuse it by up front: counted as it streams, cut off at the route's limit
+                long limit = RouteTable.maxBody(route, path);
+                body = new LimitedBody(request, limit, () -> {
+                    if (settled.compareAndSet(false, true)) {
+                        vertx.cancelTimer(timer);
+                        EdgeProblems.tooLarge(context, limit);
+                        outbound.reset();
+                    }
+                });
+            }
+            var response = hasBody ? outbound.send(body) : outbound.send();
             if (!hasBody) {
                 request.resume();
             }

@@ -2,6 +2,7 @@ package io.junoscommander.support.input;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.KeyDeserializer;
@@ -19,13 +20,19 @@ import java.io.IOException;
 /**
  * JSON bodies mean what they say, in every service: a string field takes a JSON string (never a number or a boolean
  * turned into text), a number or boolean field never takes a string, and no string or object key holds a NUL character
- * (PostgreSQL cannot store it). Violations are 400 problem+json naming the field, through the problem mappers.
+ * (PostgreSQL cannot store it), and no document nests deeper than {@link #MAX_NESTING_DEPTH} arrays and objects (the parser
+ * stops there, before building anything: a hostile body of thousands of open brackets costs nothing). Violations are 400
+ * problem+json naming the field, through the problem mappers.
  */
 @Singleton
 public class StrictJsonCustomizer implements ObjectMapperCustomizer {
 
+    /** Deepest nesting of arrays and objects in a JSON body (Jackson's own default is 1000). */
+    public static final int MAX_NESTING_DEPTH = 64;
+
     @Override
     public void customize(ObjectMapper mapper) {
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
         SimpleModule strictText = new SimpleModule("junoscommander-strict-text");
         strictText.addDeserializer(String.class, new StrictStringDeserializer());
         strictText.addKeyDeserializer(String.class, new StrictKeyDeserializer());

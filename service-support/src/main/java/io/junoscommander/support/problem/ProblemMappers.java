@@ -1,13 +1,16 @@
 package io.junoscommander.support.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.junoscommander.support.input.NulCharacterGuard;
+import io.junoscommander.support.input.StrictJsonCustomizer;
 import io.junoscommander.support.requestid.RequestIds;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -118,6 +121,10 @@ public class ProblemMappers {
                 detail = "The JSON body has a value of the wrong type or shape at '" + field + "'";
                 errors = List.of(new Problem.FieldError(field, "wrong type or shape"));
             }
+        } else if (e instanceof StreamConstraintsException) {
+            detail = e.getOriginalMessage().contains("nesting depth")
+                    ? "The JSON body is nested deeper than " + StrictJsonCustomizer.MAX_NESTING_DEPTH + " arrays and objects"
+                    : "The JSON body exceeds a parser limit";
         } else if (e.getLocation() != null) {
             detail = "The body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         } else {
@@ -136,10 +143,26 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = Integer.MAX_VALUE)
     public Response unexpected(Throwable e, HttpServerRequest request) {
         String requestId = RequestIds.of(request);
+        if (connectionClosed(e)) {
+            // the caller (or the gateway, cutting off a body over its limit) left while the body was read: nobody gets this
+            // answer, and it is no fault of the service's, so no error in the log and no 5xx in the metrics
+            LOG.debugf("connection closed while reading the body of %s %s (request %s)", request.method(), request.path(), requestId);
+            return respond(new Problem(Problem.type("incomplete-request"), "Incomplete request", 400,
+                    "The connection closed before the request body was complete", request.path(), requestId, List.of()), Map.of());
+        }
         LOG.errorf(e, "unexpected error on %s %s (request %s)", request.method(), request.path(), requestId);
         return respond(new Problem(Problem.type("internal"), "Internal error", 500,
                 "An unexpected error occurred; quote request id " + requestId + " when reporting it", request.path(), requestId,
                 List.of()), Map.of());
+    }
+
+    private static boolean connectionClosed(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response respond(Problem problem, Map<String, Object> headers) {

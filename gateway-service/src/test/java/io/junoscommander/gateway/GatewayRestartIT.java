@@ -24,7 +24,7 @@ class GatewayRestartIT {
         String base = "http://127.0.0.1:" + port;
         gateway = start(port);
         String token = given().baseUri(base).contentType("application/json").body(Map.of("username", "admin", "password",
-                "restart-admin-password")).when().post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
+                Api.ADMIN_PASSWORD)).when().post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
         given().baseUri(base).header("Authorization", "Bearer " + token).when().get("/api/v1/auth/me").then().statusCode(200);
 
         gateway.stop();
@@ -41,7 +41,7 @@ class GatewayRestartIT {
     private static PackagedService start(int port) {
         return PackagedService.of("gateway-service").name("gateway-restart-" + port).port(port)
                 .environment(PackagedService.testEnvironment()).environment(Map.of("ADMIN_USERNAME", "admin", "ADMIN_PASSWORD",
-                        "restart-admin-password", "DEVICE_SERVICE_URL", "http://127.0.0.1:1")).start();
+                        Api.ADMIN_PASSWORD, "DEVICE_SERVICE_URL", "http://127.0.0.1:1")).start();
     }
 
     @AfterEach

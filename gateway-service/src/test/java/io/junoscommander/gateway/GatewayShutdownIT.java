@@ -56,7 +56,7 @@ class GatewayShutdownIT {
         started.add(device);
         PackagedService gateway = PackagedService.of("gateway-service").name("gateway-shutdown")
                 .environment(PackagedService.testEnvironment()).environment(Map.of("ADMIN_USERNAME", "admin", "ADMIN_PASSWORD",
-                        "shutdown-admin-password", "DEVICE_SERVICE_URL", device.url(), "DEVICE_SERVICE_HEALTH_URL",
+                        Api.ADMIN_PASSWORD, "DEVICE_SERVICE_URL", device.url(), "DEVICE_SERVICE_HEALTH_URL",
                         device.managementUrl() + "/health/ready", "TASK_SERVICE_URL", "http://127.0.0.1:1", "BACKUP_SERVICE_URL",
                         "http://127.0.0.1:1", "SHUTDOWN_DELAY", DELAY.toSeconds() + "s", "SHUTDOWN_TIMEOUT", TIMEOUT.toSeconds() + "s"))
                 .start();
@@ -71,7 +71,7 @@ class GatewayShutdownIT {
                 .body(Map.of("name", labDevice.name(), "host", labDevice.host(), "port", labDevice.port(), "platform", "junos", "site",
                         "ams1", "credentialId", credential)).when().post("/api/v1/devices").then().statusCode(201).extract().path("id");
         String token = given().baseUri(gateway.url()).contentType("application/json").body(Map.of("username", "admin", "password",
-                "shutdown-admin-password")).when().post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
+                Api.ADMIN_PASSWORD)).when().post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
         labDevice.setFault(Fault.latency(DEVICE_LATENCY_MS));
 
         HttpClient http = HttpClient.newHttpClient();

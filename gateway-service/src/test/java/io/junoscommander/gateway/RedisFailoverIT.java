@@ -153,7 +153,7 @@ class RedisFailoverIT {
     private PackagedService start(String name) {
         PackagedService gateway = PackagedService.of("gateway-service").name("gateway-failover-" + name)
                 .environment(PackagedService.testEnvironment()).environment(Map.of("ADMIN_USERNAME", "admin", "ADMIN_PASSWORD",
-                        "failover-admin-password", "DEVICE_SERVICE_URL", "http://127.0.0.1:1", "CREDENTIAL_CACHE_REFRESH", "60s",
+                        Api.ADMIN_PASSWORD, "DEVICE_SERVICE_URL", "http://127.0.0.1:1", "CREDENTIAL_CACHE_REFRESH", "60s",
                         "CREDENTIAL_CACHE_TTL", "120s")).start();
         gateways.add(gateway);
         return gateway;
@@ -190,7 +190,7 @@ class RedisFailoverIT {
     private static HttpRequest loginRequest(PackagedService gateway) {
         return HttpRequest.newBuilder(URI.create(gateway.url() + "/api/v1/auth/login")).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"failover-admin-password\"}")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + Api.ADMIN_PASSWORD + "\"}")).build();
     }
 
     private static HttpRequest request(PackagedService gateway, String method, String path, String token) {

@@ -173,14 +173,17 @@ class MonitoringMatchesLiveMetricsTest {
     @Test
     void noServiceKeepsADirectPostgresConnectionAfterStart() throws IOException {
         int pgBouncerPort = Integer.parseInt(SharedInfra.harness().serviceEnvironment().get("DB_PORT"));
+        int postgresPort = SharedInfra.harness().postgresPort();
         String user = SharedInfra.harness().serviceEnvironment().get("DB_USER");
         List<Map<String, String>> backends = SharedInfra.harness().queryAsSuperuser(
                 "SELECT client_port, application_name, usename FROM pg_stat_activity WHERE client_port IS NOT NULL");
         for (Map.Entry<String, PackagedService> service : suite.services.entrySet()) {
             Map<Integer, Integer> sockets = tcpSockets(service.getValue().pid());
             assertThat(sockets.values()).as(service.getKey() + " talks to PgBouncer").contains(pgBouncerPort);
+            // a local port is unique per remote end only: the same number may also be this process's socket to Redis
+            // while another process uses it towards PostgreSQL, so the remote end must be PostgreSQL's port too
             List<Map<String, String>> direct = backends.stream().filter(row -> user.equals(row.get("usename")))
-                    .filter(row -> sockets.containsKey(Integer.parseInt(row.get("client_port")))).toList();
+                    .filter(row -> Integer.valueOf(postgresPort).equals(sockets.get(Integer.parseInt(row.get("client_port"))))).toList();
             assertThat(direct).as(service.getKey() + "'s direct PostgreSQL connections").isEmpty();
         }
         assertThat(backends).as("migration connections still open")

@@ -145,15 +145,35 @@ class LabOperationsTest {
 
     @Test
     void fixedBasePortGivesConsecutivePorts() throws Exception {
-        int base = 0;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-            base = probe.getLocalPort();
+        // Below Linux's ephemeral range (32768+), so other tests' outgoing sockets cannot take the ports between
+        // the probe and the lab's bind; a port another process holds only moves the attempt to another base.
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 1; ; attempt++) {
+            int base = 20_000 + random.nextInt(12_000);
+            if (!consecutivePortsFree(base, 3)) {
+                continue;
+            }
+            try (DeviceLab lab = DeviceLab.start(LabConfig.builder().devices(2).linuxDevices(1).basePort(base).build())) {
+                assertThat(lab.devices()).extracting(LabDevice::port).containsExactly(base, base + 1, base + 2);
+                assertThat(lab.devices()).extracting(LabDevice::name).containsExactly("lab-r0001", "lab-r0002", "lab-h0001");
+                return;
+            } catch (java.io.IOException taken) {
+                if (attempt >= 10 || !String.valueOf(taken.getMessage()).contains("Address already in use")) {
+                    throw taken;
+                }
+            }
         }
-        // The probed port was free a moment ago; the next three are very likely free on a test machine.
-        try (DeviceLab lab = DeviceLab.start(LabConfig.builder().devices(2).linuxDevices(1).basePort(base).build())) {
-            assertThat(lab.devices()).extracting(LabDevice::port).containsExactly(base, base + 1, base + 2);
-            assertThat(lab.devices()).extracting(LabDevice::name).containsExactly("lab-r0001", "lab-r0002", "lab-h0001");
+    }
+
+    private static boolean consecutivePortsFree(int base, int count) {
+        for (int port = base; port < base + count; port++) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                probe.setReuseAddress(true);
+            } catch (java.io.IOException inUse) {
+                return false;
+            }
         }
+        return true;
     }
 
     private HttpResponse<String> send(String method, String uri) throws Exception {

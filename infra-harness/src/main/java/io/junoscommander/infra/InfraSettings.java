@@ -31,6 +31,15 @@ public record InfraSettings(Path directory, InfraPorts ports, String database, S
         return new InfraSettings(directory, ports, "junoscommander", "junoscommander", "jcmaster", 3000, 10000, true, false);
     }
 
+    /** The CA and server certificate of a TLS harness ({@link #tls()}); clients trust {@code authority()}. */
+    public TlsCertificates tlsCertificates() {
+        if (!tls) {
+            throw new IllegalStateException("this harness runs without TLS");
+        }
+        Path dir = tlsDir().toAbsolutePath();
+        return new TlsCertificates(dir.resolve("ca.crt"), dir.resolve("server.crt"), dir.resolve("server.key"));
+    }
+
     Path postgresDir() {
         return directory.resolve("postgres");
     }

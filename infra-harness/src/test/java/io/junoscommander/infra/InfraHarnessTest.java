@@ -64,12 +64,11 @@ class InfraHarnessTest {
             old.store(out, null);
         }
         try {
-            Properties upgraded = InfraHarness.loadOrCreateState(settings);
-            assertThat(upgraded.getProperty("db-password")).isEqualTo("kept");
-            assertThat(upgraded.getProperty("backup-db-password")).matches("[0-9a-f]{36}");
+            HarnessState upgraded = HarnessState.loadOrCreate(settings);
+            assertThat(upgraded.dbPassword()).isEqualTo("kept");
+            assertThat(upgraded.backupDbPassword()).matches("[0-9a-f]{36}");
             // stored, so the next start and attach see the same password
-            assertThat(InfraHarness.loadOrCreateState(settings).getProperty("backup-db-password"))
-                    .isEqualTo(upgraded.getProperty("backup-db-password"));
+            assertThat(HarnessState.loadOrCreate(settings).backupDbPassword()).isEqualTo(upgraded.backupDbPassword());
             assertThat(Files.getPosixFilePermissions(settings.directory().resolve("harness.properties")))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         } finally {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.junoscommander.infra.InfraHarness;
 import io.junoscommander.infra.TlsCertificates;
 import io.junoscommander.infra.testing.InternalTokens;
+import io.junoscommander.infra.testing.PackagedService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -25,11 +26,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -56,45 +55,32 @@ class EncryptionInTransitIT {
 
     private static InfraHarness harness;
     /** The gateway and the backup service with the harness's TLS settings, started together before the first test. */
-    private static Service gateway;
-    private static Service backup;
+    private static PackagedService gateway;
+    private static PackagedService backup;
 
     @TempDir
     Path scratch;
 
-    private Process wrongDatabaseCa;
-    private Process wrongRedisCa;
-
-    /** A started service process and its two ports. */
-    private record Service(Process process, int port, int management) {
-        String base() {
-            return "http://127.0.0.1:" + port;
-        }
-    }
+    private PackagedService wrongDatabaseCa;
+    private PackagedService wrongRedisCa;
 
     @BeforeAll
     static void startTlsHarnessAndServices() throws IOException {
         // its own harness: the shared one of this JVM (SharedInfra) stays plain for the other tests
         harness = InfraHarness.startForTests("tls", true);
-        gateway = start(Path.of("target", "quarkus-app", "quarkus-run.jar"), Map.of());
+        gateway = launch("gateway-service", "tls-gateway", Map.of());
         // the WAL receiver (pg_receivewal and its monitoring pool) runs; schedules stay off, the test asks for each backup
         Path backups = Files.createTempDirectory("jc-tls-backups");
-        backup = start(Path.of("..", "backup-service", "target", "quarkus-app", "quarkus-run.jar"), Map.of("BACKUP_DIR", backups.toString(),
+        backup = launch("backup-service", "tls-backup", Map.of("BACKUP_DIR", backups.toString(),
                 "BACKUP_SCHEDULE_FULL", "off", "BACKUP_SCHEDULE_REDIS", "off", "BACKUP_SCHEDULE_CLEANUP", "off", "BACKUP_SCHEDULE_DEVICES",
                 "off", "BACKUP_SCHEDULE_DRILL", "off"));
     }
 
-    private static Service start(Path jar, Map<String, String> overrides) {
-        int port = DownstreamTestResource.freePort();
-        int management = DownstreamTestResource.freePort();
-        return new Service(launch(jar, port, management, overrides), port, management);
-    }
-
     @AfterAll
     static void stopServicesAndTlsHarness() throws InterruptedException {
-        for (Service service : new Service[] {gateway, backup}) {
+        for (PackagedService service : new PackagedService[] {gateway, backup}) {
             if (service != null) {
-                stop(service.process());
+                service.close();
             }
         }
         if (harness != null) {
@@ -122,9 +108,9 @@ class EncryptionInTransitIT {
     @Test
     @Order(2)
     void gatewayWithVerifyFullServesALoginThroughPgBouncerAndRedisOverTls() {
-        awaitReady(gateway.process(), gateway.management());
+        gateway.awaitReady();
 
-        String base = gateway.base();
+        String base = gateway.url();
         String token = given().baseUri(base).contentType("application/json").body(Map.of("username", "admin", "password", ADMIN_PASSWORD))
                 .when().post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
         // the session the login stored in Redis is found again
@@ -141,35 +127,28 @@ class EncryptionInTransitIT {
     @Order(4)
     void gatewayTrustingAnotherCaNeverBecomesReady() throws Exception {
         Path wrongAuthority = TlsCertificates.generate(scratch.resolve("other-ca")).authority();
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         // both started at once: each start is mostly waiting on the JVM
-        int databaseManagement = DownstreamTestResource.freePort();
-        wrongDatabaseCa = launch(jar, DownstreamTestResource.freePort(), databaseManagement,
-                Map.of("DB_SSL_ROOT_CERT", wrongAuthority.toString()));
-        int redisManagement = DownstreamTestResource.freePort();
-        wrongRedisCa = launch(jar, DownstreamTestResource.freePort(), redisManagement,
-                Map.of("REDIS_TLS_CA_FILE", wrongAuthority.toString()));
+        wrongDatabaseCa = launch("gateway-service", "tls-gateway-wrong-database-ca", Map.of("DB_SSL_ROOT_CERT", wrongAuthority.toString()));
+        wrongRedisCa = launch("gateway-service", "tls-gateway-wrong-redis-ca", Map.of("REDIS_TLS_CA_FILE", wrongAuthority.toString()));
 
         // Redis: the service runs (its database is reachable) but stays unready, its Redis check failing the handshake
-        String readiness = awaitAnswer(wrongRedisCa, redisManagement);
+        String readiness = awaitAnswer(wrongRedisCa);
         assertThat(readiness).contains("\"status\": \"DOWN\"").contains("SSLHandshakeException");
         Thread.sleep(2000);
-        assertThat(DownstreamTestResource.status("http://127.0.0.1:" + redisManagement + "/health/ready")).isEqualTo(503);
+        assertThat(PackagedService.status(wrongRedisCa.managementUrl() + "/health/ready")).isEqualTo(503);
         assertThat(wrongRedisCa.isAlive()).isTrue();
 
         // PostgreSQL's certificate does not chain to the CA given: the migrations cannot connect and the process stops
-        assertThat(wrongDatabaseCa.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("gateway stops by itself").isTrue();
+        assertThat(wrongDatabaseCa.awaitExit(START_TIMEOUT)).as("gateway stops by itself").isTrue();
         assertThat(wrongDatabaseCa.exitValue()).isNotZero();
-        assertThat(log(databaseManagement)).contains("PKIX path building failed");
+        assertThat(Files.readString(wrongDatabaseCa.log())).contains("PKIX path building failed");
     }
 
     @Test
     @Order(3)
     void backupServiceStreamsWalAndTakesRedisAndDatabaseBackupsOverTls() {
-        awaitReady(backup.process(), backup.management());
-        int management = backup.management();
-
-        String base = backup.base();
+        backup.awaitReady();
+        String base = backup.url();
         for (String kind : List.of("redis", "postgres-logical")) {
             String id = given().baseUri(base).header("Authorization", InternalTokens.bearer("tls-operator", "operator"))
                     .contentType("application/json").body(Map.of("kind", kind)).when().post("/api/v1/backups").then().statusCode(202)
@@ -181,7 +160,7 @@ class EncryptionInTransitIT {
                 status = given().baseUri(base).header("Authorization", InternalTokens.bearer("tls-operator", "operator")).when()
                         .get("/api/v1/backups/" + id).then().statusCode(200).extract().path("status");
             }
-            assertThat(status).as("%s backup over TLS; see %s", kind, logFile(management).toAbsolutePath()).isEqualTo("succeeded");
+            assertThat(status).as("%s backup over TLS; see %s", kind, backup.log()).isEqualTo("succeeded");
         }
 
         // every session of the backup role on PostgreSQL is encrypted, the WAL sender feeding pg_receivewal among them
@@ -252,46 +231,21 @@ class EncryptionInTransitIT {
     }
 
     /** Starts a packaged service with the TLS harness's settings and {@code overrides}; does not wait. */
-    private static Process launch(Path jar, int port, int management, Map<String, String> overrides) {
-        assertThat(jar).as("packaged service (built before this test: package phase / earlier module)").exists();
-        Map<String, String> env = new HashMap<>(harness.serviceEnvironment());
-        env.putAll(InternalTokens.configuration());
-        env.putAll(Map.of("HTTP_HOST", "127.0.0.1", "HTTP_PORT", Integer.toString(port), "MANAGEMENT_PORT", Integer.toString(management),
-                "INSTANCE_ID", "tls-" + port, "LOG_FORMAT", "console", "SHUTDOWN_DELAY", "0s", "ADMIN_USERNAME", "admin",
-                "ADMIN_PASSWORD", ADMIN_PASSWORD, "DEVICE_SERVICE_URL", "http://127.0.0.1:1"));
-        env.putAll(overrides);
+    private static PackagedService launch(String module, String name, Map<String, String> overrides) {
         // C1 only: a test process lives for seconds, and full JIT compilation would compete with it for the CPU
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString());
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(logFile(management).toFile());
-        try {
-            return builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + jar, e);
-        }
-    }
-
-    private static void awaitReady(Process service, int management) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(service.isAlive()).as("service running; see %s", logFile(management).toAbsolutePath()).isTrue();
-            if (DownstreamTestResource.status("http://127.0.0.1:" + management + "/health/ready") == 200) {
-                return;
-            }
-            pause();
-        }
-        throw new AssertionError("service not ready within " + START_TIMEOUT.toSeconds() + " s; see "
-                + logFile(management).toAbsolutePath());
+        return PackagedService.of(module).name(name).environment(PackagedService.testEnvironment(harness))
+                .environment(Map.of("ADMIN_USERNAME", "admin", "ADMIN_PASSWORD", ADMIN_PASSWORD, "DEVICE_SERVICE_URL",
+                        "http://127.0.0.1:1"))
+                .environment(overrides).jvmOptions(List.of("-XX:TieredStopAtLevel=1")).readyTimeout(START_TIMEOUT).launch();
     }
 
     /** The first readiness answer the management port gives (it listens once the application has started). */
-    private static String awaitAnswer(Process service, int management) throws IOException {
+    private static String awaitAnswer(PackagedService service) throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            assertThat(service.isAlive()).as("service running; see %s", logFile(management).toAbsolutePath()).isTrue();
+            assertThat(service.isAlive()).as("service running; see %s", service.log()).isTrue();
             try {
-                HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + management + "/health/ready").toURL()
+                HttpURLConnection connection = (HttpURLConnection) URI.create(service.managementUrl() + "/health/ready").toURL()
                         .openConnection();
                 connection.setConnectTimeout(1000);
                 connection.setReadTimeout(5000);
@@ -304,15 +258,7 @@ class EncryptionInTransitIT {
                 pause();
             }
         }
-        throw new AssertionError("service did not start within " + START_TIMEOUT.toSeconds() + " s; see " + logFile(management));
-    }
-
-    private static Path logFile(int management) {
-        return Path.of("target", "service-tls-" + management + ".log");
-    }
-
-    private static String log(int management) throws IOException {
-        return Files.readString(logFile(management));
+        throw new AssertionError("service did not start within " + START_TIMEOUT.toSeconds() + " s; see " + service.log());
     }
 
     private static void pause() {
@@ -325,16 +271,10 @@ class EncryptionInTransitIT {
     }
 
     @AfterEach
-    void stopWrongCaGateways() throws InterruptedException {
-        stop(wrongDatabaseCa);
-        stop(wrongRedisCa);
-    }
-
-    private static void stop(Process process) throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+    void stopWrongCaGateways() {
+        for (PackagedService service : new PackagedService[] {wrongDatabaseCa, wrongRedisCa}) {
+            if (service != null) {
+                service.close();
             }
         }
     }

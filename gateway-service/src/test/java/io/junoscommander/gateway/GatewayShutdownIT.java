@@ -3,6 +3,8 @@ package io.junoscommander.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.junoscommander.infra.testing.GracefulShutdown;
+import io.junoscommander.infra.testing.GracefulShutdown.Probe;
 import io.junoscommander.infra.testing.InternalTokens;
 import io.junoscommander.infra.testing.PackagedService;
 import io.junoscommander.lab.DeviceLab;
@@ -10,7 +12,6 @@ import io.junoscommander.lab.LabConfig;
 import io.junoscommander.lab.LabDevice;
 import io.junoscommander.lab.fault.Fault;
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,10 +40,6 @@ class GatewayShutdownIT {
     private static final long DEVICE_LATENCY_MS = 6000;
 
     private final List<AutoCloseable> started = new ArrayList<>();
-
-    /** One request made while the gateway shuts down: HTTP status (-1: connection refused) and content type. */
-    private record Probe(long atMs, int status, String contentType) {
-    }
 
     @Test
     void sigtermLetsAProxiedSlowDeviceCommandFinishAndRefusesNewRequestsCleanly() throws Exception {
@@ -83,33 +80,11 @@ class GatewayShutdownIT {
         Thread.sleep(1500);
         assertThat(inFlight).isNotDone();
 
-        long sigterm = System.nanoTime();
-        ProcessHandle process = ProcessHandle.of(gateway.pid()).orElseThrow();
-        process.destroy();
-        long readinessDownMs = -1;
-        while (System.nanoTime() - sigterm < Duration.ofSeconds(5).toNanos()) {
-            if (PackagedService.status(gateway.managementUrl() + "/health/ready") != 200) {
-                readinessDownMs = (System.nanoTime() - sigterm) / 1_000_000;
-                break;
-            }
-            Thread.sleep(20);
-        }
-        List<Probe> probes = new ArrayList<>();
-        while (process.isAlive()) {
-            HttpRequest me = HttpRequest.newBuilder(URI.create(gateway.url() + "/api/v1/auth/me")).timeout(Duration.ofSeconds(5))
-                    .header("Authorization", "Bearer " + token).build();
-            long at = (System.nanoTime() - sigterm) / 1_000_000;
-            try {
-                HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build().send(me,
-                        HttpResponse.BodyHandlers.ofString());
-                probes.add(new Probe(at, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("")));
-            } catch (IOException refused) {
-                probes.add(new Probe(at, -1, ""));
-            }
-            Thread.sleep(100);
-        }
-        process.onExit().get(DELAY.plus(TIMEOUT).toSeconds() + 10, TimeUnit.SECONDS);
-        long exitMs = (System.nanoTime() - sigterm) / 1_000_000;
+        GracefulShutdown shutdown = GracefulShutdown.sigterm(gateway);
+        long readinessDownMs = shutdown.awaitReadinessDown(Duration.ofSeconds(5));
+        List<Probe> probes = shutdown.probeUntilExit(() -> HttpRequest.newBuilder(URI.create(gateway.url() + "/api/v1/auth/me"))
+                .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token).build());
+        long exitMs = shutdown.awaitExit(DELAY.plus(TIMEOUT).plusSeconds(10));
 
         HttpResponse<String> answer = inFlight.get(30, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).as("the command in flight at SIGTERM").isEqualTo(200);
@@ -117,13 +92,8 @@ class GatewayShutdownIT {
         assertThat(result.getBoolean("ok")).isTrue();
         assertThat(readinessDownMs).as("readiness DOWN soon after SIGTERM").isBetween(0L, 1000L);
         // the JVM's own exit after the shutdown's last step gets a second
-        assertThat(exitMs).as("exit after SIGTERM").isLessThan(DELAY.plus(TIMEOUT).toMillis() + 1000);
-        assertThat(probes).as("answers while shutting down").allSatisfy(probe -> {
-            assertThat(probe.status()).isIn(200, 503, -1);
-            if (probe.status() == 503) {
-                assertThat(probe.contentType()).startsWith("application/problem+json");
-            }
-        });
+        assertThat(exitMs).as("exit after SIGTERM").isBetween(0L, DELAY.plus(TIMEOUT).toMillis() + 1000);
+        assertThat(probes).as("answers while shutting down").allMatch(Probe::answeredOrRefusedCleanly);
         assertThat(probes).as("refused once the delay is over").anyMatch(probe -> probe.status() != 200);
         System.out.printf("SIGTERM of the gateway with a %d ms device command in flight: readiness DOWN after %d ms, the command"
                 + " answered %d, exit after %d ms (delay %d s + timeout %d s), new requests while stopping %s%n", DEVICE_LATENCY_MS,

@@ -3,14 +3,11 @@ package io.junoscommander.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junoscommander.infra.InfraHarness;
-import io.junoscommander.infra.testing.InternalTokens;
+import io.junoscommander.infra.testing.PackagedService;
 import io.junoscommander.infra.testing.SharedInfra;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -65,43 +62,24 @@ class MigrateAndExitTest {
      */
     private static Run runTaskService(InfraHarness harness, Map<String, String> extra, int waitSeconds, String stopWhen)
             throws Exception {
-        Path jar = RenderedManifests.repositoryRoot().resolve("task-service/target/quarkus-app/quarkus-run.jar");
-        assertThat(jar).as("packaged task service (./mvnw package -pl task-service -am)").exists();
-        Map<String, String> env = new HashMap<>(harness.serviceEnvironment());
-        env.putAll(InternalTokens.configuration());
-        env.put("HTTP_HOST", "127.0.0.1");
-        env.put("HTTP_PORT", Integer.toString(freePort()));
-        env.put("MANAGEMENT_HOST", "127.0.0.1");
-        env.put("MANAGEMENT_PORT", Integer.toString(freePort()));
-        env.put("LOG_FORMAT", "console");
-        env.put("SHUTDOWN_DELAY", "0s");
-        env.putAll(extra);
-        Path log = Files.createTempFile("jc-migrate", ".log");
+        Path logs = Files.createTempDirectory("jc-migrate");
         try {
-            ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar.toString())).redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.environment().putAll(env);
-            Process process = builder.start();
+            PackagedService service = PackagedService.of("task-service").name("task-service-migrate").logDirectory(logs)
+                    .environment(PackagedService.testEnvironment()).environment(extra).launch();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
-            while (!process.waitFor(200, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline
-                    && (stopWhen == null || !Files.readString(log).contains(stopWhen))) {
+            while (!service.awaitExit(Duration.ofMillis(200)) && System.nanoTime() < deadline
+                    && (stopWhen == null || !Files.readString(service.log()).contains(stopWhen))) {
                 // the process is still starting or migrating
             }
-            if (process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
+            service.close();
+            return new Run(service.exitValue(), Files.readString(service.log()));
+        } finally {
+            try (var files = Files.list(logs)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
                 }
             }
-            return new Run(process.exitValue(), Files.readString(log));
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+            Files.delete(logs);
         }
     }
 }

@@ -146,7 +146,7 @@ class TaskEngineIT {
         } finally {
             slow.forEach(LabDevice::clearFaults);
             cluster.startReplica(victim);
-            TaskCluster.awaitReady(cluster.management(victim));
+            cluster.awaitReady(victim);
         }
     }
 

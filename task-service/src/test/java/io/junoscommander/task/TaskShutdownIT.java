@@ -3,22 +3,18 @@ package io.junoscommander.task;
 import static io.junoscommander.task.TaskCluster.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.junoscommander.infra.testing.GracefulShutdown;
+import io.junoscommander.infra.testing.GracefulShutdown.Probe;
 import io.junoscommander.infra.testing.InternalTokens;
-import io.junoscommander.infra.testing.PackagedService;
 import io.junoscommander.infra.testing.SharedInfra;
 import io.junoscommander.lab.LabDevice;
 import io.junoscommander.lab.fault.Fault;
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,18 +33,14 @@ class TaskShutdownIT {
 
     private final TaskCluster cluster = TaskCluster.get();
 
-    /** One probe of the API while the replica shuts down: HTTP status (-1: connection refused) and content type. */
-    private record Probe(long atMs, int status, String contentType) {
-    }
-
     @Test
     void sigtermFinishesRunningDevicesClosesTheStreamAndExitsInTime() throws Exception {
         // both replicas with the production shape (the cluster runs without a delay): whichever claims first is stopped
         for (String name : REPLICAS) {
-            cluster.terminate(name).waitFor();
+            cluster.process(name).stop();
             cluster.startReplica(name, Map.of("SHUTDOWN_DELAY", DELAY.toSeconds() + "s", "SHUTDOWN_TIMEOUT", TIMEOUT.toSeconds() + "s"));
         }
-        REPLICAS.forEach(name -> TaskCluster.awaitReady(cluster.management(name)));
+        REPLICAS.forEach(cluster::awaitReady);
         List<LabDevice> slow = cluster.lab.devices().subList(160, 190);
         slow.forEach(device -> device.setFault(Fault.latency(DEVICE_LATENCY_MS)));
         try {
@@ -72,32 +64,18 @@ class TaskShutdownIT {
             try (SseStream stream = SseStream.open(base, id, null)) {
                 assertThat(stream.awaitEvent(events -> !events.isEmpty(), Duration.ofSeconds(10))).isTrue();
 
-                long sigterm = System.nanoTime();
-                Process process = cluster.terminate(victim);
-                long readinessDownMs = -1;
-                while (System.nanoTime() - sigterm < Duration.ofSeconds(5).toNanos()) {
-                    if (PackagedService.status(cluster.management(victim) + "/health/ready") != 200) {
-                        readinessDownMs = (System.nanoTime() - sigterm) / 1_000_000;
-                        break;
-                    }
-                    Thread.sleep(20);
-                }
-                List<Probe> probes = probeUntilExit(base + "/api/v1/tasks/" + id, process, sigterm);
-                boolean exited = process.waitFor(DELAY.plus(TIMEOUT).toSeconds() + 10, TimeUnit.SECONDS);
-                long exitMs = (System.nanoTime() - sigterm) / 1_000_000;
+                GracefulShutdown shutdown = GracefulShutdown.sigterm(cluster.process(victim));
+                long readinessDownMs = shutdown.awaitReadinessDown(Duration.ofSeconds(5));
+                List<Probe> probes = shutdown.probeUntilExit(() -> HttpRequest.newBuilder(URI.create(base + "/api/v1/tasks/" + id))
+                        .timeout(Duration.ofSeconds(5)).header("Authorization", InternalTokens.bearer("it-viewer", "viewer")).build());
+                long exitMs = shutdown.awaitExit(DELAY.plus(TIMEOUT).plusSeconds(10));
 
                 assertThat(readinessDownMs).as("readiness DOWN soon after SIGTERM").isBetween(0L, 1000L);
                 assertThat(stream.awaitEnd(Duration.ofSeconds(5))).as("event stream closed by the shutdown").isTrue();
                 assertThat(stream.last().name()).isIn("progress", "final");
-                assertThat(exited).isTrue();
                 // the JVM's own exit after the shutdown's last step gets a second
-                assertThat(exitMs).as("exit after SIGTERM").isLessThan(DELAY.plus(TIMEOUT).toMillis() + 1000);
-                assertThat(probes).as("answers while shutting down").allSatisfy(probe -> {
-                    assertThat(probe.status()).isIn(200, 503, -1);
-                    if (probe.status() == 503) {
-                        assertThat(probe.contentType()).startsWith("application/problem+json");
-                    }
-                });
+                assertThat(exitMs).as("exit after SIGTERM").isBetween(0L, DELAY.plus(TIMEOUT).toMillis() + 1000);
+                assertThat(probes).as("answers while shutting down").allMatch(Probe::answeredOrRefusedCleanly);
                 assertThat(probes).as("refused once the delay is over").anyMatch(probe -> probe.status() != 200);
 
                 JsonPath task = awaitEnd(survivor, id);
@@ -116,14 +94,10 @@ class TaskShutdownIT {
             slow.forEach(LabDevice::clearFaults);
             // the cluster as the other tests know it: both replicas, without a shutdown delay
             for (String name : REPLICAS) {
-                Process replica = cluster.replicas.get(name);
-                if (replica.isAlive()) {
-                    replica.destroy();
-                    replica.waitFor();
-                }
+                cluster.process(name).stop();
                 cluster.startReplica(name);
             }
-            REPLICAS.forEach(name -> TaskCluster.awaitReady(cluster.management(name)));
+            REPLICAS.forEach(cluster::awaitReady);
         }
     }
 
@@ -140,22 +114,4 @@ class TaskShutdownIT {
         }
     }
 
-    /** GETs {@code url} as a viewer every 100 ms until the process has exited, on fresh connections, as new clients would. */
-    static List<Probe> probeUntilExit(String url, Process process, long since) throws InterruptedException {
-        List<Probe> probes = new CopyOnWriteArrayList<>();
-        while (process.isAlive()) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                    .header("Authorization", InternalTokens.bearer("it-viewer", "viewer")).build();
-            long at = (System.nanoTime() - since) / 1_000_000;
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                probes.add(new Probe(at, response.statusCode(), response.headers().firstValue("Content-Type").orElse("")));
-            } catch (IOException refused) {
-                probes.add(new Probe(at, -1, ""));
-            }
-            Thread.sleep(100);
-        }
-        return probes;
-    }
 }

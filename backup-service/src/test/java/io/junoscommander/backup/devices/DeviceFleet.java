@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.infra.testing.InternalTokens;
-import io.junoscommander.infra.testing.SharedInfra;
+import io.junoscommander.infra.testing.PackagedService;
 import io.junoscommander.lab.DeviceLab;
 import io.junoscommander.lab.LabConfig;
 import io.junoscommander.lab.LabDevice;
@@ -12,10 +12,6 @@ import io.junoscommander.lab.Platform;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,9 +33,8 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
     static final String UNREACHABLE = "gone-r0001";
 
     private static DeviceLab lab;
-    private static Process deviceService;
+    private static PackagedService deviceService;
     private static String deviceServiceUrl;
-    private static String deviceManagementUrl;
     private static final Map<String, String> IDS = new HashMap<>();
 
     @Override
@@ -64,43 +59,20 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void launch() throws IOException {
-        Path jar = Path.of("..", "device-service", "target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: build device-service first (./mvnw -B package"
-                    + " -DskipTests -pl device-service -am); the full build orders it before backup-service");
-        }
         lab = DeviceLab.start(LabConfig.builder().devices(JUNOS).linuxDevices(LINUX).build());
-        int port = freePort();
-        deviceServiceUrl = "http://127.0.0.1:" + port;
-        Map<String, String> env = new HashMap<>(SharedInfra.harness().serviceEnvironment());
-        env.putAll(InternalTokens.configuration());
+        Runtime.getRuntime().addShutdownHook(new Thread(lab::close));
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        env.put("CREDENTIAL_KEYS", "it:" + Base64.getEncoder().encodeToString(key));
-        env.put("HTTP_HOST", "127.0.0.1");
-        env.put("HTTP_PORT", Integer.toString(port));
-        int managementPort = freePort();
-        deviceManagementUrl = "http://127.0.0.1:" + managementPort;
-        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-        env.put("INSTANCE_ID", "device-for-backup-tests-" + port);
-        env.put("LOG_FORMAT", "console");
-        env.put("SHUTDOWN_DELAY", "0s");
-        env.put("SSH_CONNECT_TIMEOUT", "3s");
-        env.put("SSH_COMMAND_TIMEOUT", "10s");
-        Path log = Path.of("target", "device-service-for-backup-tests.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-jar", jar.toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        deviceService = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            deviceService.destroy();
-            lab.close();
-        }));
-        awaitReady(log);
+        deviceService = PackagedService.of("device-service").name("device-service-for-backup-tests").maxHeap("384m")
+                .environment(PackagedService.testEnvironment())
+                .environment(Map.of("CREDENTIAL_KEYS", "it:" + Base64.getEncoder().encodeToString(key), "SSH_CONNECT_TIMEOUT", "3s",
+                        "SSH_COMMAND_TIMEOUT", "10s"))
+                .readyTimeout(Duration.ofSeconds(120)).start();
+        deviceServiceUrl = deviceService.url();
         register();
     }
 
-    private static void register() throws IOException {
+    private static void register() {
         String credential = device("admin").contentType("application/json").body(Map.of("name", "lab", "username", "lab", "password",
                 "lab")).when().post("/api/v1/credentials").then().statusCode(201).extract().path("id");
         List<Map<String, Object>> devices = new ArrayList<>();
@@ -110,8 +82,8 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
                     credential));
         }
         // nothing listens on this port: the device service answers device-unreachable for it
-        devices.add(Map.of("name", UNREACHABLE, "host", "127.0.0.1", "port", freePort(), "platform", "junos", "site", "lab", "tags",
-                List.of("lab"), "credentialId", credential));
+        devices.add(Map.of("name", UNREACHABLE, "host", "127.0.0.1", "port", PackagedService.freePort(), "platform", "junos", "site",
+                "lab", "tags", List.of("lab"), "credentialId", credential));
         device("admin").contentType("application/json").body(devices).when().post("/api/v1/devices/import").then().statusCode(200);
         List<Map<String, Object>> items = device("viewer").when().get("/api/v1/devices?size=1000").then().statusCode(200)
                 .extract().path("items");
@@ -140,36 +112,4 @@ public class DeviceFleet implements QuarkusTestResourceLifecycleManager {
         return given().baseUri(deviceServiceUrl).header("Authorization", InternalTokens.bearer("it-" + role, role));
     }
 
-    private static void awaitReady(Path log) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!deviceService.isAlive()) {
-                throw new IllegalStateException("device-service exited early; see " + log.toAbsolutePath());
-            }
-            try {
-                HttpURLConnection connection = (HttpURLConnection) URI.create(deviceManagementUrl + "/health/ready").toURL()
-                        .openConnection();
-                connection.setConnectTimeout(1000);
-                connection.setReadTimeout(3000);
-                if (connection.getResponseCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("device-service not ready within 120 s; see " + log.toAbsolutePath());
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,16 +3,10 @@ package io.junoscommander.backup.wal;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.junoscommander.infra.InfraHarness;
 import io.junoscommander.infra.testing.InternalTokens;
+import io.junoscommander.infra.testing.PackagedService;
 import io.junoscommander.infra.testing.SharedInfra;
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,21 +31,12 @@ class BackupClusterIT {
 
     private static final String SLOT = "jc_backup_wal_it";
     private static final Duration LEASE = Duration.ofSeconds(6);
-    private static final Map<String, Process> REPLICAS = new LinkedHashMap<>();
-    private static final Map<String, String> URLS = new HashMap<>();
-    /** Each replica's management interface (health). */
-    private static final Map<String, String> MANAGEMENT_URLS = new HashMap<>();
+    private static final Map<String, PackagedService> REPLICAS = new LinkedHashMap<>();
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
-        InfraHarness harness = SharedInfra.harness();
         Path root = Files.createTempDirectory("jc-wal-cluster");
-        Path logs = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "cluster-logs"));
-        Map<String, String> env = new HashMap<>(harness.serviceEnvironment());
-        env.putAll(InternalTokens.configuration());
-        env.put("HTTP_HOST", "127.0.0.1");
-        env.put("LOG_FORMAT", "console");
-        env.put("SHUTDOWN_DELAY", "0s");
+        Map<String, String> env = new HashMap<>(PackagedService.testEnvironment());
         env.put("BACKUP_DIR", root.resolve("store").toString());
         env.put("BACKUP_WORK_DIR", root.resolve("work").toString());
         env.put("BACKUP_WAL_SLOT", SLOT);
@@ -65,29 +50,14 @@ class BackupClusterIT {
         }
         env.put("BACKUP_DEVICES_ENABLED", "false");
         for (String name : new String[] {"backup-a", "backup-b"}) {
-            int port = freePort();
-            Map<String, String> own = new HashMap<>(env);
-            own.put("HTTP_PORT", Integer.toString(port));
-            int managementPort = freePort();
-            own.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-            MANAGEMENT_URLS.put(name, "http://127.0.0.1:" + managementPort);
-            own.put("INSTANCE_ID", name);
-            ProcessBuilder builder = new ProcessBuilder("java", "-Xmx384m", "-jar", Path.of(System.getProperty("user.dir"), "target",
-                    "quarkus-app", "quarkus-run.jar").toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
-            builder.environment().putAll(own);
-            REPLICAS.put(name, builder.start());
-            URLS.put(name, "http://127.0.0.1:" + port);
+            REPLICAS.put(name, PackagedService.of("backup-service").name(name).maxHeap("384m").environment(env).launch());
         }
-        MANAGEMENT_URLS.values().forEach(BackupClusterIT::awaitReady);
+        REPLICAS.values().forEach(PackagedService::awaitReady);
     }
 
     @AfterAll
-    static void stopReplicas() throws InterruptedException {
-        for (Process process : REPLICAS.values()) {
-            process.destroy();
-            process.waitFor();
-        }
+    static void stopReplicas() {
+        REPLICAS.values().forEach(PackagedService::stop);
     }
 
     @Test
@@ -123,7 +93,7 @@ class BackupClusterIT {
 
     /** How many periods of the redis schedule this replica won and started (its periodic_job_fires counter). */
     private static double scheduledFires(String replica) {
-        String metrics = given().baseUri(MANAGEMENT_URLS.get(replica)).when().get("/metrics").then().statusCode(200).extract()
+        String metrics = given().baseUri(REPLICAS.get(replica).managementUrl()).when().get("/metrics").then().statusCode(200).extract()
                 .asString();
         double total = 0;
         java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^periodic_job_fires_total\\{([^}]*)\\} (\\S+)$")
@@ -150,7 +120,7 @@ class BackupClusterIT {
         String other = holder.equals("backup-a") ? "backup-b" : "backup-a";
 
         long killedAt = System.nanoTime();
-        REPLICAS.get(holder).destroyForcibly().waitFor();
+        REPLICAS.get(holder).kill();
         long deadline = killedAt + LEASE.plusSeconds(20).toNanos();
         while (!(status(other).getBoolean("heldByThisReplica") && status(other).getBoolean("running") && streams() == 1
                 && other.equals(streamOwner()))) {
@@ -167,8 +137,7 @@ class BackupClusterIT {
         }
 
         // a graceful stop hands the lease back at once
-        REPLICAS.get(other).destroy();
-        REPLICAS.get(other).waitFor();
+        REPLICAS.get(other).stop();
         assertThat(SharedInfra.harness().queryAsSuperuser("SELECT count(*) AS n FROM backup.wal_receiver_lease WHERE slot = '" + SLOT
                 + "'")).containsExactly(Map.of("n", "0"));
     }
@@ -199,39 +168,8 @@ class BackupClusterIT {
     }
 
     private static JsonPath status(String replica) {
-        return given().baseUri(URLS.get(replica)).header("Authorization", InternalTokens.bearer("it-viewer", "viewer")).when()
+        return given().baseUri(REPLICAS.get(replica).url()).header("Authorization", InternalTokens.bearer("it-viewer", "viewer")).when()
                 .get("/api/v1/backups/wal").then().statusCode(200).extract().jsonPath();
     }
 
-    private static void awaitReady(String managementUrl) {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(managementUrl + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError(managementUrl + " not ready within 90 s");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.junoscommander.infra.testing;
 
+import io.junoscommander.infra.InfraHarness;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -7,15 +8,18 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A packaged service ({@code <module>/target/quarkus-app/quarkus-run.jar}) run as a process of its own, the way an operator
  * runs it: configured only by environment variables, its API on one port and health and metrics on its management port.
- * {@link Builder#start()} returns once {@code /health/ready} answers 200; {@link #stop()} sends SIGTERM and waits, like a
- * pod's termination. Each run writes its console to a log file the failure messages name.
+ * {@link Builder#start()} returns once {@code /health/ready} answers 200 ({@link Builder#launch()} at once, for starting several
+ * together); {@link #stop()} sends SIGTERM and waits, like a pod's termination. Each run writes its console to a log file the
+ * failure messages name. Tests, the benchmarks under {@code bench/} and the deployment checks all start services this way.
  */
 public final class PackagedService implements AutoCloseable {
 
@@ -26,13 +30,15 @@ public final class PackagedService implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final Path log;
+    private final Duration readyTimeout;
 
-    private PackagedService(String name, Process process, int port, int managementPort, Path log) {
+    private PackagedService(String name, Process process, int port, int managementPort, Path log, Duration readyTimeout) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.managementPort = managementPort;
         this.log = log;
+        this.readyTimeout = readyTimeout;
     }
 
     /** A service of the module folder {@code module} (e.g. {@code device-service}), a sibling of the test's module. */
@@ -45,7 +51,12 @@ public final class PackagedService implements AutoCloseable {
      * pair of the internal token, loopback only, console logs, and no shutdown delay.
      */
     public static Map<String, String> testEnvironment() {
-        Map<String, String> env = new LinkedHashMap<>(SharedInfra.harness().serviceEnvironment());
+        return testEnvironment(SharedInfra.harness());
+    }
+
+    /** {@link #testEnvironment()} with another harness than the shared one (e.g. one that requires TLS). */
+    public static Map<String, String> testEnvironment(InfraHarness harness) {
+        Map<String, String> env = new LinkedHashMap<>(harness.serviceEnvironment());
         env.putAll(InternalTokens.configuration());
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("MANAGEMENT_HOST", "127.0.0.1");
@@ -86,6 +97,26 @@ public final class PackagedService implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** SIGTERM and return at once, as Kubernetes ends a pod; {@link #awaitExit} or {@link GracefulShutdown} watch the rest. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the process ended within {@code timeout}. */
+    public boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The exit code of an ended process. */
+    public int exitValue() {
+        return process.exitValue();
     }
 
     /** SIGTERM, then waits for the graceful shutdown; SIGKILL only when it does not end in time. */
@@ -152,6 +183,7 @@ public final class PackagedService implements AutoCloseable {
         private String maxHeap = "256m";
         private Duration readyTimeout = Duration.ofSeconds(90);
         private Path logDirectory = Path.of(System.getProperty("user.dir"), "target", "service-logs");
+        private final List<String> jvmOptions = new ArrayList<>();
 
         private Builder(String module) {
             this.module = module;
@@ -189,6 +221,12 @@ public final class PackagedService implements AutoCloseable {
             return this;
         }
 
+        /** Extra JVM options before {@code -jar}, e.g. the flags the images use. */
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions.addAll(options);
+            return this;
+        }
+
         public Builder readyTimeout(Duration timeout) {
             this.readyTimeout = timeout;
             return this;
@@ -201,12 +239,14 @@ public final class PackagedService implements AutoCloseable {
 
         /** Starts the process and waits for readiness; a process that exits or stays unready fails with its log's path. */
         public PackagedService start() {
-            Path jar = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent().resolve(module).resolve("target")
-                    .resolve("quarkus-app").resolve("quarkus-run.jar");
-            if (!Files.exists(jar)) {
-                throw new IllegalStateException(jar + " is missing: build " + module + " first (./mvnw -B package -DskipTests -pl "
-                        + module + " -am); the full build orders it before the modules whose tests run it");
-            }
+            PackagedService service = launch();
+            service.awaitReady();
+            return service;
+        }
+
+        /** Starts the process without waiting: several services then start side by side, each awaited with {@link #awaitReady()}. */
+        public PackagedService launch() {
+            Path jar = jar(module);
             int httpPort = port > 0 ? port : freePort();
             int mgmtPort = managementPort > 0 ? managementPort : freePort();
             Map<String, String> env = new LinkedHashMap<>();
@@ -214,25 +254,47 @@ public final class PackagedService implements AutoCloseable {
             env.putAll(environment);
             env.put("HTTP_PORT", Integer.toString(httpPort));
             env.put("MANAGEMENT_PORT", Integer.toString(mgmtPort));
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx" + maxHeap);
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString()));
             Path log;
             Process process;
             try {
                 Files.createDirectories(logDirectory);
                 log = logDirectory.resolve(name + ".log");
-                ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx" + maxHeap, "-jar", jar.toString()).redirectErrorStream(true)
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
                 builder.environment().putAll(env);
                 process = builder.start();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start " + jar, e);
             }
-            PackagedService service = new PackagedService(name, process, httpPort, mgmtPort, log);
             // a test JVM that dies early must not leave services running
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
-            service.awaitReady(readyTimeout);
-            return service;
+            return new PackagedService(name, process, httpPort, mgmtPort, log, readyTimeout);
         }
+    }
+
+    /**
+     * The packaged jar of {@code module}: a sibling of the current module's folder (tests), or a child of the current folder
+     * (the benchmarks run from the repository's root).
+     */
+    static Path jar(String module) {
+        Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        Path root = Files.isDirectory(here.resolve(module)) ? here : here.getParent();
+        Path jar = root.resolve(module).resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build " + module + " first (./mvnw -B package -DskipTests -pl " + module
+                    + " -am); the full build orders it before the modules whose tests run it");
+        }
+        return jar;
+    }
+
+    /** Waits for {@code /health/ready} to answer 200 within the builder's ready timeout. */
+    public void awaitReady() {
+        awaitReady(readyTimeout);
     }
 
     private void awaitReady(Duration timeout) {

@@ -11,6 +11,7 @@ import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,33 +28,43 @@ final class TaskCluster {
     static final int LAB_DEVICES = 220;
 
     private static TaskCluster cluster;
+    private static IllegalStateException failure;
 
-    final DeviceLab lab;
-    final String deviceService;
+    DeviceLab lab;
+    String deviceService;
     final Map<String, String> replicaUrls = new HashMap<>();
     /** Each process's management interface (health, metrics), by replica name and {@code device-service}. */
     final Map<String, String> managementUrls = new HashMap<>();
     final Map<String, PackagedService> replicas = new HashMap<>();
     final Map<String, String> deviceIds = new HashMap<>();
     private final Map<String, String> environment = new HashMap<>();
-    private final Path logs;
-    private final Path root;
+    private Path logs;
 
     static synchronized TaskCluster get() {
         if (cluster == null) {
+            if (failure != null) {
+                // one attempt per JVM: every retry would start (and leave running) another set of processes
+                throw failure;
+            }
+            TaskCluster starting = new TaskCluster();
             try {
-                cluster = new TaskCluster();
+                starting.start();
+                cluster = starting;
             } catch (Exception e) {
-                throw new IllegalStateException("task cluster did not start: " + e.getMessage(), e);
+                starting.stop();
+                failure = new IllegalStateException("task cluster did not start: " + e.getMessage(), e);
+                throw failure;
             }
         }
         return cluster;
     }
 
-    private TaskCluster() throws Exception {
+    private TaskCluster() {
+    }
+
+    private void start() throws Exception {
         // first: a cluster that fails to start half-way must not leave its started replicas running after the tests
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
-        root = Path.of(System.getProperty("user.dir")).getParent();
         logs = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "cluster-logs"));
         environment.putAll(PackagedService.testEnvironment());
         byte[] key = new byte[32];
@@ -98,7 +109,9 @@ final class TaskCluster {
     }
 
     private PackagedService.Builder service(String module, String name) {
-        return PackagedService.of(module).name(name).environment(environment).maxHeap("512m").logDirectory(logs);
+        // a 2-core machine busy with other builds can take minutes to start three JVMs at once
+        return PackagedService.of(module).name(name).environment(environment).maxHeap("512m").logDirectory(logs)
+                .readyTimeout(Duration.ofMinutes(4));
     }
 
     /** Waits until the process (replica name or {@code device-service}) is ready. */
@@ -151,7 +164,7 @@ final class TaskCluster {
         return managementUrls.get(name);
     }
 
-    private void stop() {
+    private synchronized void stop() {
         replicas.values().forEach(PackagedService::terminate);
         if (lab != null) {
             lab.close();

@@ -14,7 +14,8 @@ import java.util.Map;
  * PostgreSQL/Redis and the test key pair, each with its management interface (health, metrics) on a free port of its own.
  * Test-only routes: {@code /api/v1/device-instances} (device-service's instance list), {@code /api/v1/test-stream}
  * (probe endpoints of the gateway process itself, for streaming, SSE, timeouts and retries) and {@code /api/v1/test-dead}
- * (an address nothing listens on, for the circuit breaker).
+ * (an address nothing listens on, for the circuit breaker) and {@code /api/v1/test-flapping} (the probe endpoints again,
+ * behind a breaker that opens at one failure for 3 s, for its half-open trial).
  */
 public class DownstreamTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -87,6 +88,16 @@ public class DownstreamTestResource implements QuarkusTestResourceLifecycleManag
         config.put("gateway.routes.test-dead.prefix", "/api/v1/test-dead");
         config.put("gateway.routes.test-dead.upstream", "dead");
         config.put("gateway.routes.test-dead.retries", "0");
+        // the gateway's own probe routes again, behind a breaker that opens at the first failure and for 3 s only
+        config.put("gateway.upstreams.flapping.url", "http://127.0.0.1:" + gatewayPort);
+        config.put("gateway.upstreams.flapping.failure-threshold", "1");
+        config.put("gateway.upstreams.flapping.open-duration", "3s");
+        config.put("gateway.upstreams.flapping.openapi-path", "none");
+        config.put("gateway.upstreams.flapping.health-url", "http://127.0.0.1:" + gatewayManagementPort + "/health/ready");
+        config.put("gateway.routes.test-flapping.prefix", "/api/v1/test-flapping");
+        config.put("gateway.routes.test-flapping.upstream", "flapping");
+        config.put("gateway.routes.test-flapping.rewrite", "/test/stream");
+        config.put("gateway.routes.test-flapping.retries", "0");
         return config;
     }
 

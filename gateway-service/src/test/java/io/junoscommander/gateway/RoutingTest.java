@@ -11,6 +11,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +49,10 @@ class RoutingTest {
     /** Health and metrics answer only on the management interface. */
     @TestHTTPResource(value = "/", management = true)
     URL management;
+
+    /** The upstreams' breakers, by name ({@code upstream-<name>}). */
+    @Inject
+    CircuitBreakerMaintenance breakers;
 
     private io.restassured.specification.RequestSpecification onManagement() {
         return given().port(ServiceFoundationContract.managementPort(management));
@@ -217,6 +225,26 @@ class RoutingTest {
         String metrics = onManagement().when().get("/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("(?m)^gateway_upstream_circuit_state\\{[^}]*upstream=\"dead\"[^}]*\\} 1\\.0$")
                 .containsPattern("(?m)^gateway_upstream_circuit_state\\{[^}]*upstream=\"device-service\"[^}]*\\} 0\\.0$");
+    }
+
+    @Test
+    void openBreakerLetsOneTrialThroughAfterItsOpenTimeAndClosesWhenTheTrialSucceeds() {
+        String token = Api.userToken("rita-viewer", "viewer");
+        String key = UUID.randomUUID().toString();
+        // the upstream's own 503 passes through and, at a threshold of 1, opens the breaker
+        Api.as(token).when().get("/api/v1/test-flapping/flaky/" + key).then().statusCode(503).body(equalTo("call 1"));
+        Awaiting.until(Duration.ofSeconds(5), () -> breakers.currentState("upstream-flapping") == CircuitBreakerState.OPEN);
+        var refused = Api.as(token).when().get("/api/v1/test-flapping/flaky/" + key).then().statusCode(503)
+                .contentType("application/problem+json").body("type", equalTo("urn:junoscommander:problem:upstream-unavailable")).extract();
+        assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 3);
+        assertThat(StreamProbeRoutes.CALLS.get(key).get()).as("refused without calling the upstream").isEqualTo(1);
+        // after the open time the breaker is half-open (also on the gauge) and lets one trial call through
+        Pattern halfOpen = Pattern.compile("(?m)^gateway_upstream_circuit_state\\{[^}]*upstream=\"flapping\"[^}]*\\} 2\\.0$");
+        Awaiting.until(Duration.ofSeconds(10),
+                () -> halfOpen.matcher(onManagement().when().get("/metrics").then().extract().asString()).find());
+        Api.as(token).when().get("/api/v1/test-flapping/flaky/" + key).then().statusCode(200).body(equalTo("call 2"));
+        Awaiting.until(Duration.ofSeconds(5), () -> breakers.currentState("upstream-flapping") == CircuitBreakerState.CLOSED);
+        Api.as(token).when().get("/api/v1/test-flapping/flaky/" + key).then().statusCode(200).body(equalTo("call 3"));
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.junoscommander.gateway.audit;
 import io.junoscommander.gateway.routing.RouteTable;
 import io.junoscommander.gateway.security.GatewayPrincipal;
 import io.junoscommander.support.requestid.RequestIds;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,8 +74,14 @@ public class AuditRecorder {
         AUDIT.infof("actor=%s role=%s credential=%s action=%s method=%s target=%s status=%d result=%s requestId=%s address=%s",
                 event.actor(), event.role(), event.credential(), event.action(), method, event.target(), status, result, requestId,
                 address);
-        repository.insert(event).subscribe().with(ok -> {
-        }, e -> AUDIT.errorf("audit event not stored (requestId=%s): %s", requestId, e.getMessage()));
+        // a Hibernate session of its own, on a context of its own: the request's session may still be at work when its
+        // connection closes early
+        Context isolated = VertxContext.createNewDuplicatedContext(context.vertx().getOrCreateContext());
+        isolated.runOnContext(ignored -> {
+            VertxContextSafetyToggle.setCurrentContextSafe(true);
+            repository.insert(event).subscribe().with(ok -> {
+            }, e -> AUDIT.errorf("audit event not stored (requestId=%s): %s", requestId, e.getMessage()));
+        });
     }
 
     private static String truncate(String value, int max) {

@@ -1,30 +1,23 @@
 package io.junoscommander.gateway.audit;
 
+import io.junoscommander.gateway.Rows;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
-/** The audit log in {@code gateway.audit_event}. */
+/** The audit log in {@code gateway.audit_event} ({@link AuditEventEntity}, Hibernate Reactive Panache). */
 @ApplicationScoped
 public class AuditRepository {
 
-    private final Pool pool;
-
-    AuditRepository(Pool pool) {
-        this.pool = pool;
-    }
-
-    public Uni<Void> insert(AuditEvent e) {
-        return pool.preparedQuery("INSERT INTO gateway.audit_event (occurred_at, actor, role, credential, action, method, target, status, "
-                + "result, request_id, client_address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-                .execute(Tuple.from(Arrays.asList(e.occurredAt(), e.actor(), e.role(), e.credential(), e.action(), e.method(), e.target(),
-                        e.status(), e.result(), e.requestId(), e.clientAddress())))
-                .replaceWithVoid();
+    @WithTransaction
+    public Uni<Void> insert(AuditEvent event) {
+        return AuditEventEntity.of(event).persist().replaceWithVoid();
     }
 
     /** Filters (each optional) and a page, newest first. */
@@ -36,22 +29,30 @@ public class AuditRepository {
     public record Page(List<AuditEvent> items, long total, int limit, int offset) {
     }
 
+    @WithSession
     public Uni<Page> find(Query q) {
-        String where = " WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR result = $3)"
-                + " AND ($4::text IS NULL OR request_id = $4) AND ($5::text IS NULL OR starts_with(target, $5))"
-                + " AND ($6::timestamptz IS NULL OR occurred_at >= $6) AND ($7::timestamptz IS NULL OR occurred_at < $7)";
-        List<Object> args = Arrays.asList(q.actor(), q.action(), q.result(), q.requestId(), q.targetPrefix(), q.since(), q.until());
-        List<Object> paged = new ArrayList<>(args);
-        paged.add(q.limit());
-        paged.add(q.offset());
-        Uni<List<AuditEvent>> items = pool.preparedQuery("SELECT * FROM gateway.audit_event" + where
-                + " ORDER BY occurred_at DESC, id DESC LIMIT $8 OFFSET $9").execute(Tuple.from(paged)).map(rows -> {
-                    List<AuditEvent> events = new ArrayList<>();
-                    rows.forEach(row -> events.add(AuditEvent.from(row)));
-                    return events;
-                });
-        Uni<Long> total = pool.preparedQuery("SELECT count(*) AS n FROM gateway.audit_event" + where).execute(Tuple.from(args))
-                .map(rows -> rows.iterator().next().getLong("n"));
-        return Uni.combine().all().unis(items, total).asTuple().map(t -> new Page(t.getItem1(), t.getItem2(), q.limit(), q.offset()));
+        List<String> conditions = new ArrayList<>();
+        Parameters parameters = new Parameters();
+        where(conditions, parameters, "actor = :actor", "actor", q.actor());
+        where(conditions, parameters, "action = :action", "action", q.action());
+        where(conditions, parameters, "result = :result", "result", q.result());
+        where(conditions, parameters, "requestId = :requestId", "requestId", q.requestId());
+        // starts_with(target, prefix), in HQL
+        where(conditions, parameters, "left(target, length(:target)) = :target", "target", q.targetPrefix());
+        where(conditions, parameters, "occurredAt >= :since", "since", q.since());
+        where(conditions, parameters, "occurredAt < :until", "until", q.until());
+        String query = conditions.isEmpty() ? "1 = 1" : String.join(" and ", conditions);
+        // one session runs one statement at a time: the page, then the count
+        return AuditEventEntity.<AuditEventEntity>find(query, Sort.descending("occurredAt", "id"), parameters)
+                .range(q.offset(), Rows.lastIndex(q.offset(), q.limit())).list()
+                .flatMap(page -> AuditEventEntity.count(query, parameters).map(total -> new Page(
+                        page.stream().map(AuditEventEntity::view).toList(), total, q.limit(), q.offset())));
+    }
+
+    private static void where(List<String> conditions, Parameters parameters, String condition, String name, Object value) {
+        if (value != null) {
+            conditions.add(condition);
+            parameters.and(name, value);
+        }
     }
 }

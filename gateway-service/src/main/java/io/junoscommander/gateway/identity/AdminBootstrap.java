@@ -4,6 +4,7 @@ import io.junoscommander.gateway.GatewayConfig;
 import io.junoscommander.gateway.security.PasswordHasher;
 import io.junoscommander.support.security.Roles;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.jboss.logging.Logger;
 public class AdminBootstrap {
 
     private static final Logger LOG = Logger.getLogger(AdminBootstrap.class);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final GatewayConfig.Admin admin;
     private final UserRepository users;
@@ -41,16 +43,21 @@ public class AdminBootstrap {
             return;
         }
         try {
-            boolean exists = users.find(username.get()).await().atMost(Duration.ofSeconds(30)).isPresent();
+            // Hibernate Reactive needs a Vert.x context: the start event runs on the main thread
+            boolean exists = VertxContextSupport.subscribeAndAwait(() -> users.find(username.get()).ifNoItem().after(WAIT).fail())
+                    .isPresent();
             if (exists) {
                 return;
             }
-            boolean created = users.insert(username.get(), hasher.hash(password.get()), Roles.ADMIN).await().atMost(Duration.ofSeconds(30))
-                    .isPresent();
+            String hash = hasher.hash(password.get());
+            boolean created = VertxContextSupport.subscribeAndAwait(() -> users.insert(username.get(), hash, Roles.ADMIN)
+                    .ifNoItem().after(WAIT).fail()).isPresent();
             if (created) {
                 LOG.infof("first admin '%s' created", username.get());
             }
-        } catch (RuntimeException e) {
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
             LOG.errorf("could not create the first admin '%s': %s", username.get(), e.getMessage());
         }
     }

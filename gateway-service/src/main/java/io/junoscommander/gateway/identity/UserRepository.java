@@ -1,71 +1,100 @@
 package io.junoscommander.gateway.identity;
 
+import io.junoscommander.gateway.Rows;
+import io.junoscommander.support.security.Roles;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
+import jakarta.persistence.LockModeType;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Users in {@code gateway.app_user}, through the reactive pool and so through PgBouncer. Plain SQL rather than Panache:
- * these queries also run inside the HTTP authentication layer and Vert.x route handlers, outside any Hibernate session.
+ * Users in {@code gateway.app_user} ({@link UserEntity}, Hibernate Reactive Panache over the reactive pool, so through
+ * PgBouncer). Reads join the caller's session or open one; changes run in the caller's transaction or one of their own.
+ * Callers are on a Vert.x duplicated context (REST resources; at start, {@code VertxContextSupport}).
  */
 @ApplicationScoped
 public class UserRepository {
 
-    private static final String COLUMNS = "username, password_hash, role, enabled, created_at, updated_at, password_changed_at";
-
-    private final Pool pool;
-
-    UserRepository(Pool pool) {
-        this.pool = pool;
-    }
-
+    @WithSession
     public Uni<Optional<User>> find(String username) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM gateway.app_user WHERE username = $1").execute(Tuple.of(username))
-                .map(rows -> first(rows));
+        return UserEntity.<UserEntity>findById(username).map(found -> Optional.ofNullable(found).map(UserEntity::view));
     }
 
+    @WithSession
     public Uni<List<User>> list(int limit, int offset) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM gateway.app_user ORDER BY username LIMIT $1 OFFSET $2")
-                .execute(Tuple.of(limit, offset)).map(rows -> {
-                    List<User> users = new ArrayList<>();
-                    rows.forEach(row -> users.add(User.from(row)));
-                    return users;
-                });
+        return UserEntity.<UserEntity>findAll(Sort.by("username")).range(offset, Rows.lastIndex(offset, limit)).list()
+                .map(users -> users.stream().map(UserEntity::view).toList());
     }
 
-    /** Empty when the name is taken. */
+    /** Empty when the name is taken (also when another replica took it at the same moment). */
     public Uni<Optional<User>> insert(String username, String passwordHash, String role) {
-        return pool.preparedQuery("INSERT INTO gateway.app_user (username, password_hash, role) VALUES ($1, $2, $3) "
-                + "ON CONFLICT (username) DO NOTHING RETURNING " + COLUMNS).execute(Tuple.of(username, passwordHash, role))
-                .map(rows -> first(rows));
+        return Panache.withTransaction(() -> UserEntity.<UserEntity>findById(username).flatMap(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().item(Optional.<User>empty());
+            }
+            OffsetDateTime now = Rows.now();
+            UserEntity user = new UserEntity();
+            user.username = username;
+            user.passwordHash = passwordHash;
+            user.role = role;
+            user.enabled = true;
+            user.createdAt = now;
+            user.updatedAt = now;
+            user.passwordChangedAt = now;
+            return user.persist().map(saved -> Optional.of(user.view()));
+        })).onFailure(UserRepository::isUniqueViolation).recoverWithItem(Optional.empty());
     }
 
+    /** Changes what is given (null: unchanged); the row is locked until the transaction ends, so concurrent changes queue. */
+    @WithTransaction
     public Uni<Optional<User>> update(String username, String role, Boolean enabled, String passwordHash) {
-        return pool.preparedQuery("UPDATE gateway.app_user SET role = COALESCE($2, role), enabled = COALESCE($3, enabled), "
-                + "password_hash = COALESCE($4, password_hash), "
-                + "password_changed_at = CASE WHEN $4::text IS NULL THEN password_changed_at ELSE now() END, updated_at = now() "
-                + "WHERE username = $1 RETURNING " + COLUMNS).execute(Tuple.of(username, role, enabled, passwordHash))
-                .map(rows -> first(rows));
+        return UserEntity.<UserEntity>findById(username, LockModeType.PESSIMISTIC_WRITE).map(user -> {
+            if (user == null) {
+                return Optional.empty();
+            }
+            OffsetDateTime now = Rows.now();
+            if (role != null) {
+                user.role = role;
+            }
+            if (enabled != null) {
+                user.enabled = enabled;
+            }
+            if (passwordHash != null) {
+                user.passwordHash = passwordHash;
+                user.passwordChangedAt = now;
+            }
+            user.updatedAt = now;
+            return Optional.of(user.view());
+        });
     }
 
+    /** The user's API tokens go with them (foreign key, ON DELETE CASCADE). */
+    @WithTransaction
     public Uni<Boolean> delete(String username) {
-        return pool.preparedQuery("DELETE FROM gateway.app_user WHERE username = $1").execute(Tuple.of(username))
-                .map(rows -> rows.rowCount() > 0);
+        return UserEntity.delete("username", username).map(deleted -> deleted > 0);
     }
 
     /** Admins that are enabled, except {@code username}: the last admin may not be removed or demoted. */
+    @WithSession
     public Uni<Long> otherEnabledAdmins(String username) {
-        return pool.preparedQuery("SELECT count(*) AS n FROM gateway.app_user WHERE role = 'admin' AND enabled AND username <> $1")
-                .execute(Tuple.of(username)).map(rows -> rows.iterator().next().getLong("n"));
+        return UserEntity.count("role = ?1 and enabled = true and username <> ?2", Roles.ADMIN, username);
     }
 
-    private static Optional<User> first(RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
-        var iterator = rows.iterator();
-        return iterator.hasNext() ? Optional.of(User.from(iterator.next())) : Optional.empty();
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof org.hibernate.exception.ConstraintViolationException) {
+                return true;
+            }
+            if (cause instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

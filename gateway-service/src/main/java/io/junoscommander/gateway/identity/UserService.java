@@ -7,8 +7,11 @@ import io.junoscommander.gateway.session.SessionStore;
 import io.junoscommander.gateway.token.ApiTokenRepository;
 import io.junoscommander.support.problem.ProblemException;
 import io.junoscommander.support.security.Roles;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -32,9 +35,16 @@ public class UserService {
         this.minPasswordLength = config.password().minLength();
     }
 
-    /** Argon2 is CPU-heavy: off the event loop. */
+    /**
+     * Argon2 is CPU-heavy: off the event loop. What follows runs on the caller's Vert.x context again, where Hibernate
+     * Reactive keeps its session.
+     */
     public static <T> Uni<T> offloaded(Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom().deferred(() -> {
+            Context caller = Vertx.currentContext();
+            Uni<T> done = Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+            return caller == null ? done : done.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+        });
     }
 
     public Uni<Optional<User>> find(String username) {
@@ -67,21 +77,33 @@ public class UserService {
             checkPassword("password", password);
         }
         boolean weakens = (role != null && !Roles.ADMIN.equals(role)) || Boolean.FALSE.equals(enabled);
-        Uni<Void> guard = weakens ? lastAdminGuard(username) : Uni.createFrom().voidItem();
+        boolean disables = Boolean.FALSE.equals(enabled);
+        // hashed before the transaction, which then holds a PostgreSQL connection only for the statements
         Uni<String> hash = password == null ? Uni.createFrom().nullItem() : offloaded(() -> hasher.hash(password));
-        return guard.flatMap(ok -> hash).flatMap(h -> users.update(username, role, enabled, h)).flatMap(updated -> {
-            if (updated.isEmpty()) {
-                return Uni.createFrom().item(updated);
-            }
-            Uni<Integer> tokensRevoked = Boolean.FALSE.equals(enabled) ? tokens.revokeAllOf(username) : Uni.createFrom().item(0);
-            return tokensRevoked.flatMap(revokedTokens -> sessions.revokeAll(username, null).invoke(revoked -> SecurityLog.LOG.infof(
-                    "user changed user=%s role=%s enabled=%s passwordReset=%s sessionsRevoked=%d tokensRevoked=%d", username,
-                    updated.get().role(), updated.get().enabled(), password != null, revoked, revokedTokens))).replaceWith(updated);
-        });
+        return hash.flatMap(h -> Panache.withTransaction(() -> (weakens ? lastAdminGuard(username) : Uni.createFrom().voidItem())
+                .flatMap(ok -> users.update(username, role, enabled, h))
+                .flatMap(updated -> updated.isPresent() && disables
+                        ? tokens.revokeAllOf(username).map(revokedTokens -> new Change(updated, revokedTokens))
+                        : Uni.createFrom().item(new Change(updated, 0)))))
+                .flatMap(change -> {
+                    if (change.user().isEmpty()) {
+                        return Uni.createFrom().item(change.user());
+                    }
+                    User updated = change.user().get();
+                    return sessions.revokeAll(username, null).invoke(revoked -> SecurityLog.LOG.infof(
+                            "user changed user=%s role=%s enabled=%s passwordReset=%s sessionsRevoked=%d tokensRevoked=%d", username,
+                            updated.role(), updated.enabled(), password != null, revoked, change.tokensRevoked()))
+                            .replaceWith(change.user());
+                });
     }
 
+    /** A user change as committed: the user (empty when unknown) and how many of their API tokens it revoked. */
+    private record Change(Optional<User> user, int tokensRevoked) {
+    }
+
+    /** The last-admin check and the removal in one transaction; the user's sessions (in Redis) end after it. */
     public Uni<Boolean> delete(String username) {
-        return lastAdminGuard(username).flatMap(ok -> users.delete(username))
+        return Panache.withTransaction(() -> lastAdminGuard(username).flatMap(ok -> users.delete(username)))
                 .flatMap(deleted -> deleted ? sessions.revokeAll(username, null).replaceWith(true) : Uni.createFrom().item(false));
     }
 

@@ -148,11 +148,11 @@ public class ProxyHandler {
         HttpServerRequest request = context.request();
         RouteTable.Route route = decision.route();
         Upstreams.Upstream upstream = upstreams.get(route.upstream());
-        Duration openFor = upstream.breaker().acquire();
-        if (!openFor.isZero()) {
+        UpstreamBreaker.Call call = upstream.breaker().tryCall();
+        if (call == null) {
             count(upstream, "circuit-open");
             GatewayProblems.send(context, 503, "upstream-unavailable", "Service unavailable",
-                    upstream.name() + " is failing; the gateway stopped calling it for a while", seconds(openFor));
+                    upstream.name() + " is failing; the gateway stopped calling it for a while", seconds(upstream.breaker().retryAfter()));
             return;
         }
         String method = request.method().name();
@@ -186,7 +186,7 @@ public class ProxyHandler {
         HttpClientRequest[] sent = new HttpClientRequest[1];
         long timer = vertx.setTimer(timeoutMs, t -> {
             if (settled.compareAndSet(false, true)) {
-                upstream.breaker().failure();
+                call.failed();
                 count(upstream, "timeout");
                 if (sent[0] != null) {
                     sent[0].reset();
@@ -198,7 +198,7 @@ public class ProxyHandler {
 
         upstream.client().request(options).onComplete(opened -> {
             if (opened.failed()) {
-                failed(context, decision, principal, path, attempt, upstream, retryable, settled, timer, opened.cause());
+                failed(context, decision, principal, path, attempt, upstream, call, retryable, settled, timer, opened.cause());
                 return;
             }
             HttpClientRequest outbound = opened.result();
@@ -213,6 +213,8 @@ public class ProxyHandler {
                 body = new LimitedBody(request, limit, () -> {
                     if (settled.compareAndSet(false, true)) {
                         vertx.cancelTimer(timer);
+                        // the caller's fault, not the upstream's: the call is settled before the reset fails it
+                        call.succeeded();
                         EdgeProblems.tooLarge(context, limit);
                         outbound.reset();
                     }
@@ -224,15 +226,15 @@ public class ProxyHandler {
             }
             response.onComplete(answered -> {
                 if (answered.failed()) {
-                    failed(context, decision, principal, path, attempt, upstream, retryable, settled, timer, answered.cause());
+                    failed(context, decision, principal, path, attempt, upstream, call, retryable, settled, timer, answered.cause());
                     return;
                 }
                 HttpClientResponse upstreamResponse = answered.result();
                 int status = upstreamResponse.statusCode();
                 if (status >= 500 && status != 501) {
-                    upstream.breaker().failure();
+                    call.failed();
                 } else {
-                    upstream.breaker().success();
+                    call.succeeded();
                 }
                 if (!settled.compareAndSet(false, true)) {
                     upstreamResponse.request().reset();
@@ -251,12 +253,12 @@ public class ProxyHandler {
     }
 
     private void failed(RoutingContext context, RouteTable.Decision decision, GatewayPrincipal principal, String path, int attempt,
-            Upstreams.Upstream upstream, boolean retryable, AtomicBoolean settled, long timer, Throwable cause) {
+            Upstreams.Upstream upstream, UpstreamBreaker.Call call, boolean retryable, AtomicBoolean settled, long timer, Throwable cause) {
         if (!settled.compareAndSet(false, true)) {
             return;
         }
         vertx.cancelTimer(timer);
-        upstream.breaker().failure();
+        call.failed();
         if (retryable) {
             count(upstream, "retried");
             forward(context, decision, principal, path, attempt + 1);

@@ -13,12 +13,15 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One HTTP client (keep-alive pool) and one named circuit breaker per upstream service; the breaker state is a gauge. */
+/**
+ * One HTTP client (keep-alive pool) and one named circuit breaker (SmallRye Fault Tolerance) per upstream service; the
+ * breaker state is a gauge.
+ */
 @ApplicationScoped
 public class Upstreams {
 
     /** An upstream: its base address, its client and its breaker. */
-    public record Upstream(String name, URI base, HttpClient client, CircuitBreaker breaker, GatewayConfig.Upstream config) {
+    public record Upstream(String name, URI base, HttpClient client, UpstreamBreaker breaker, GatewayConfig.Upstream config) {
     }
 
     private final Map<String, Upstream> upstreams = new LinkedHashMap<>();
@@ -30,8 +33,8 @@ public class Upstreams {
                     .setDefaultHost(base.getHost()).setDefaultPort(base.getPort() > 0 ? base.getPort() : 80)
                     .setSsl("https".equals(base.getScheme())).setName("upstream-" + name);
             HttpClient client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(200).setMaxWaitQueueSize(1_000));
-            CircuitBreaker breaker = new CircuitBreaker(name, upstream.failureThreshold(), upstream.openDuration());
-            Gauge.builder("gateway.upstream.circuit.state", breaker, b -> b.state().gauge()).tag("upstream", name)
+            UpstreamBreaker breaker = new UpstreamBreaker(name, upstream.failureThreshold(), upstream.openDuration());
+            Gauge.builder("gateway.upstream.circuit.state", breaker, UpstreamBreaker::gauge).tag("upstream", name)
                     .description("circuit breaker state per upstream: 0 closed, 1 open, 2 half-open").register(meters);
             upstreams.put(name, new Upstream(name, base, client, breaker, upstream));
         });

@@ -1,23 +1,28 @@
 package io.junoscommander.gateway.token;
 
+import io.junoscommander.gateway.Rows;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** API tokens in {@code gateway.api_token}: only the SHA-256 of each token is stored. */
+/**
+ * API tokens in {@code gateway.api_token} ({@link ApiTokenEntity}, Hibernate Reactive Panache): only the SHA-256 of each
+ * token is stored. The lookup that authenticates a token ({@link #use}) stays one SQL statement on the reactive pool: it
+ * reads the token with its user's role and stamps the last use (at most once a minute) in one round trip, on the hot
+ * path of every API-token request, from the HTTP authentication layer, where no Hibernate session is open; a background
+ * refresh of a cached token runs it beside the request's own work, which may have a session of its own on that context.
+ */
 @ApplicationScoped
 public class ApiTokenRepository {
-
-    private static final String COLUMNS = "id, name, username, role, rate_limit_per_minute, created_at, expires_at, last_used_at, "
-            + "revoked_at";
 
     private final Pool pool;
 
@@ -29,12 +34,19 @@ public class ApiTokenRepository {
     public record Grant(UUID id, String username, String tokenRole, String userRole, Integer rateLimitPerMinute) {
     }
 
+    @WithTransaction
     public Uni<ApiToken> insert(String name, String username, String role, String hash, Integer rateLimitPerMinute,
             OffsetDateTime expiresAt) {
-        return pool.preparedQuery("INSERT INTO gateway.api_token (name, username, role, token_hash, rate_limit_per_minute, expires_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + COLUMNS)
-                .execute(Tuple.from(java.util.Arrays.asList(name, username, role, hash, rateLimitPerMinute, expiresAt)))
-                .map(rows -> ApiToken.from(rows.iterator().next()));
+        ApiTokenEntity token = new ApiTokenEntity();
+        token.id = UUID.randomUUID();
+        token.name = name;
+        token.username = username;
+        token.role = role;
+        token.tokenHash = hash;
+        token.rateLimitPerMinute = rateLimitPerMinute;
+        token.createdAt = Rows.now();
+        token.expiresAt = expiresAt;
+        return token.persist().map(saved -> token.view());
     }
 
     /** Looks the token up and, at most once a minute, stamps its last use. */
@@ -55,34 +67,28 @@ public class ApiTokenRepository {
                 });
     }
 
-    /** Tokens of one user, or of everyone when {@code username} is null. */
+    /** Tokens of one user, or of everyone when {@code username} is null; newest first. */
+    @WithSession
     public Uni<List<ApiToken>> list(String username) {
-        Uni<RowSet<Row>> rows = username == null
-                ? pool.query("SELECT " + COLUMNS + " FROM gateway.api_token ORDER BY created_at DESC").execute()
-                : pool.preparedQuery("SELECT " + COLUMNS + " FROM gateway.api_token WHERE username = $1 ORDER BY created_at DESC")
-                        .execute(Tuple.of(username));
-        return rows.map(found -> {
-            List<ApiToken> tokens = new ArrayList<>();
-            found.forEach(row -> tokens.add(ApiToken.from(row)));
-            return tokens;
-        });
+        Sort newestFirst = Sort.descending("createdAt");
+        var found = username == null ? ApiTokenEntity.<ApiTokenEntity>listAll(newestFirst)
+                : ApiTokenEntity.<ApiTokenEntity>list("username", newestFirst, username);
+        return found.map(tokens -> tokens.stream().map(ApiTokenEntity::view).toList());
     }
 
+    @WithSession
     public Uni<Optional<ApiToken>> find(UUID id) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM gateway.api_token WHERE id = $1").execute(Tuple.of(id)).map(rows -> {
-            var iterator = rows.iterator();
-            return iterator.hasNext() ? Optional.of(ApiToken.from(iterator.next())) : Optional.empty();
-        });
+        return ApiTokenEntity.<ApiTokenEntity>findById(id).map(found -> Optional.ofNullable(found).map(ApiTokenEntity::view));
     }
 
     /** Revokes every live token of {@code username}; the number revoked. */
+    @WithTransaction
     public Uni<Integer> revokeAllOf(String username) {
-        return pool.preparedQuery("UPDATE gateway.api_token SET revoked_at = now() WHERE username = $1 AND revoked_at IS NULL")
-                .execute(Tuple.of(username)).map(rows -> rows.rowCount());
+        return ApiTokenEntity.update("revokedAt = ?1 where username = ?2 and revokedAt is null", Rows.now(), username);
     }
 
+    @WithTransaction
     public Uni<Boolean> revoke(UUID id) {
-        return pool.preparedQuery("UPDATE gateway.api_token SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL")
-                .execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+        return ApiTokenEntity.update("revokedAt = ?1 where id = ?2 and revokedAt is null", Rows.now(), id).map(revoked -> revoked > 0);
     }
 }

@@ -1,7 +1,7 @@
 package io.junoscommander.device.nativeimage;
 
-import io.junoscommander.device.ssh.CommandResult;
-import io.junoscommander.device.ssh.DeviceRunResult;
+import io.junoscommander.device.command.CommandResult;
+import io.junoscommander.device.command.DeviceRunResult;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

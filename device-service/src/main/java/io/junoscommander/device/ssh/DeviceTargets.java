@@ -1,6 +1,7 @@
 package io.junoscommander.device.ssh;
 
 import io.junoscommander.device.credential.CredentialService;
+import io.junoscommander.device.hostkey.HostKeyRepository;
 import io.junoscommander.device.inventory.Device;
 import io.junoscommander.device.inventory.DeviceRepository;
 import io.junoscommander.support.problem.ProblemException;

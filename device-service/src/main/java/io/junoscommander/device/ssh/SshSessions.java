@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.junoscommander.device.hostkey.HostKeyCheck;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
@@ -132,7 +133,8 @@ public class SshSessions {
 
     private ClientSession connect(DeviceTarget target) {
         long start = System.nanoTime();
-        HostKeyCheck.Attempt attempt = new HostKeyCheck.Attempt(target);
+        HostKeyCheck.Attempt attempt = new HostKeyCheck.Attempt(target.deviceId(), target.name(), target.host(), target.port(),
+                target.knownHostKey());
         ClientSession session = null;
         try {
             ConnectFuture future = client.connect(target.username(), target.host(), target.port(),
@@ -155,12 +157,12 @@ public class SshSessions {
             }
             var auth = session.auth();
             if (!auth.await(config.authTimeout().toMillis())) {
-                throw attempt.rejected ? new SshFailure(ErrorKind.HOST_KEY_MISMATCH, attempt.rejection)
+                throw attempt.rejected() ? new SshFailure(ErrorKind.HOST_KEY_MISMATCH, attempt.rejection())
                         : new SshFailure(ErrorKind.TIMEOUT, "authentication timed out after " + config.authTimeout().toSeconds() + " s");
             }
             if (!auth.isSuccess()) {
-                if (attempt.rejected) {
-                    throw new SshFailure(ErrorKind.HOST_KEY_MISMATCH, attempt.rejection);
+                if (attempt.rejected()) {
+                    throw new SshFailure(ErrorKind.HOST_KEY_MISMATCH, attempt.rejection());
                 }
                 throw new SshFailure(ErrorKind.AUTH_FAILED, "the device refused the login of user '" + target.username() + "'");
             }
@@ -168,20 +170,20 @@ public class SshSessions {
             return session;
         } catch (SshFailure failure) {
             closeQuietly(session);
-            if (attempt.rejected && failure.kind() != ErrorKind.HOST_KEY_MISMATCH) {
-                throw new SshFailure(ErrorKind.HOST_KEY_MISMATCH, attempt.rejection);
+            if (attempt.rejected() && failure.kind() != ErrorKind.HOST_KEY_MISMATCH) {
+                throw new SshFailure(ErrorKind.HOST_KEY_MISMATCH, attempt.rejection());
             }
             throw failure;
         } catch (IOException | RuntimeException e) {
             closeQuietly(session);
-            if (attempt.rejected) {
-                throw new SshFailure(ErrorKind.HOST_KEY_MISMATCH, attempt.rejection);
+            if (attempt.rejected()) {
+                throw new SshFailure(ErrorKind.HOST_KEY_MISMATCH, attempt.rejection());
             }
             throw classifyConnect(e);
         }
     }
 
-    static SshFailure classifyConnect(Throwable e) {
+    public static SshFailure classifyConnect(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException || cause instanceof NoRouteToHostException || cause instanceof UnknownHostException
                     || cause instanceof UnresolvedAddressException) {
@@ -231,12 +233,12 @@ public class SshSessions {
     }
 
     /** Forgets and closes a session that misbehaved (timeout, broken channel) so the next operation reconnects. */
-    void discard(Lease lease) {
+    public void discard(Lease lease) {
         sessions.values().remove(lease.pooled);
         lease.pooled.close();
     }
 
-    Counter errorCounter(ErrorKind kind) {
+    public Counter errorCounter(ErrorKind kind) {
         return meters.counter("ssh.errors", "kind", kind.wireName());
     }
 
@@ -291,12 +293,12 @@ public class SshSessions {
         /** The host key presented when this session was opened, in OpenSSH form. */
         public String presentedHostKey() {
             HostKeyCheck.Attempt attempt = HostKeyCheck.attempt(pooled.session);
-            return attempt == null ? null : attempt.presentedKey;
+            return attempt == null ? null : attempt.presentedKey();
         }
 
         public String presentedFingerprint() {
             HostKeyCheck.Attempt attempt = HostKeyCheck.attempt(pooled.session);
-            return attempt == null ? null : attempt.presentedFingerprint;
+            return attempt == null ? null : attempt.presentedFingerprint();
         }
 
         @Override

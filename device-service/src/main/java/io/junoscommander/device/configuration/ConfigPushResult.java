@@ -1,4 +1,4 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.configuration;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;

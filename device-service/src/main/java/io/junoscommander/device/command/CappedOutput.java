@@ -1,4 +1,4 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.command;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;

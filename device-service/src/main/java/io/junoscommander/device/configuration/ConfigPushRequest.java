@@ -1,4 +1,4 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.configuration;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,5 +1,10 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.command;
 
+import io.junoscommander.device.ssh.DeviceTarget;
+import io.junoscommander.device.ssh.ErrorKind;
+import io.junoscommander.device.ssh.SshConfig;
+import io.junoscommander.device.ssh.SshFailure;
+import io.junoscommander.device.ssh.SshSessions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -128,7 +133,7 @@ public class CommandRunner {
         return text.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.equals("^")).findFirst().orElse("command failed");
     }
 
-    static long elapsedMs(long startNanos) {
+    private static long elapsedMs(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 

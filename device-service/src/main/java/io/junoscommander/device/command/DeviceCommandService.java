@@ -1,5 +1,10 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.command;
 
+import io.junoscommander.device.hostkey.HostKeyRepository;
+import io.junoscommander.device.ssh.DeviceTarget;
+import io.junoscommander.device.ssh.DeviceTargets;
+import io.junoscommander.device.ssh.SshConfig;
+import io.junoscommander.device.ssh.SshSessions;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -58,7 +63,7 @@ public class DeviceCommandService {
         return Uni.createFrom().item(work).runSubscriptionOn(workers).emitOn(Infrastructure.getDefaultExecutor());
     }
 
-    Uni<DeviceRunResult> runOn(DeviceTarget target, List<String> commands, Duration timeout) {
+    public Uni<DeviceRunResult> runOn(DeviceTarget target, List<String> commands, Duration timeout) {
         HostKeyCapture capture = new HostKeyCapture();
         return onWorker(() -> runner.run(target, commands, timeout, capture)).call(result -> capture.record(target));
     }

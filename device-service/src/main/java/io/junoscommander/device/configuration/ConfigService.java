@@ -1,7 +1,14 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.configuration;
 
 import io.junoscommander.device.changes.ConfigChange;
 import io.junoscommander.device.changes.ConfigChangePublisher;
+import io.junoscommander.device.command.DeviceCommandService;
+import io.junoscommander.device.ssh.DeviceTarget;
+import io.junoscommander.device.ssh.DeviceTargets;
+import io.junoscommander.device.ssh.ErrorKind;
+import io.junoscommander.device.ssh.SshConfig;
+import io.junoscommander.device.ssh.SshFailure;
+import io.junoscommander.device.ssh.SshSessions;
 import io.junoscommander.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -90,7 +97,7 @@ public class ConfigService {
                 String answer = shell.send("commit");
                 boolean ok = answer.contains("commit complete");
                 return new ConfigPushResult(target.deviceId(), target.name(), "confirm", ok, ok, null, answer, ok ? null : List.of(answer),
-                        null, CommandRunner.elapsedMs(start));
+                        null, elapsedMs(start));
             }));
         }).flatMap(done -> publish(done, origin, null)).invoke(result -> AUDIT.infof("commit confirmation by %s on device %s: success=%s",
                 origin.user(), result.deviceName(), result.success()));
@@ -120,7 +127,7 @@ public class ConfigService {
                 shell.send("rollback 0");
                 return new ConfigPushResult(target.deviceId(), target.name(), request.mode(), false, false, null,
                         "the device rejected " + errors.size() + " line(s); nothing was changed", errors, null,
-                        CommandRunner.elapsedMs(start));
+                        elapsedMs(start));
             }
             String diff = shell.send("show | compare");
             String comment = request.comment() == null || request.comment().isBlank() ? "" : " comment " + quoted(request.comment());
@@ -152,7 +159,7 @@ public class ConfigService {
                 shell.send("rollback 0");
             }
             return new ConfigPushResult(target.deviceId(), target.name(), request.mode(), success, committed, diff, verdict,
-                    success ? null : verdict.lines().filter(l -> !l.isBlank()).toList(), rollbackAt, CommandRunner.elapsedMs(start));
+                    success ? null : verdict.lines().filter(l -> !l.isBlank()).toList(), rollbackAt, elapsedMs(start));
         });
     }
 
@@ -206,6 +213,10 @@ public class ConfigService {
             throw new ProblemException(409, "unsupported-platform", "Unsupported platform", "configuration fetch and push are defined for"
                     + " junos devices; " + target.name() + " is " + target.platform(), List.of());
         }
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     static String sha256(String content) {

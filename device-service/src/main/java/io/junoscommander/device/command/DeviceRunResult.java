@@ -1,6 +1,8 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.command;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.junoscommander.device.ssh.ErrorKind;
+import io.junoscommander.device.ssh.SshFailure;
 import java.util.List;
 import java.util.UUID;
 

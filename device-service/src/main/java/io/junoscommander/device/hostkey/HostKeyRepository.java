@@ -1,4 +1,4 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.hostkey;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,4 +1,4 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.command;
 
 import io.junoscommander.support.input.CliCommand;
 import jakarta.validation.constraints.Max;

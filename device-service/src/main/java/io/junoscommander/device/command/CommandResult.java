@@ -1,6 +1,7 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.command;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.junoscommander.device.ssh.ErrorKind;
 
 /** One command's outcome on one device. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,5 +1,7 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.configuration;
 
+import io.junoscommander.device.ssh.ErrorKind;
+import io.junoscommander.device.ssh.SshFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

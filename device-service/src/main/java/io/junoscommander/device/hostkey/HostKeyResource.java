@@ -1,4 +1,4 @@
-package io.junoscommander.device.ssh;
+package io.junoscommander.device.hostkey;
 
 import io.junoscommander.support.problem.ProblemException;
 import io.junoscommander.support.security.Roles;

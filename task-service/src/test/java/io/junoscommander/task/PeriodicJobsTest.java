@@ -8,7 +8,7 @@ import io.junoscommander.infra.testing.SharedInfra;
 import io.junoscommander.support.config.ServiceIdentity;
 import io.junoscommander.support.schedule.Cron;
 import io.junoscommander.support.schedule.PeriodicJobs;
-import io.junoscommander.task.task.TaskRetention;
+import io.junoscommander.task.api.TaskRetention;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

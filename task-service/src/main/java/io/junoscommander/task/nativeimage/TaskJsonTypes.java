@@ -1,7 +1,7 @@
 package io.junoscommander.task.nativeimage;
 
+import io.junoscommander.task.api.TaskRequest;
 import io.junoscommander.task.device.DeviceDtos;
-import io.junoscommander.task.task.TaskRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

@@ -3,6 +3,7 @@ package io.junoscommander.task.queue;
 import io.junoscommander.support.config.ServiceIdentity;
 import io.junoscommander.task.device.DeviceClient;
 import io.junoscommander.task.device.DeviceDtos;
+import io.junoscommander.task.events.TaskEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -266,8 +267,9 @@ public class TaskWorker {
             meters.counter("task.device.results", "outcome", result.ok() ? "succeeded" : result.errorKind() == null ? "failed"
                     : result.errorKind()).increment();
             Map<String, Integer> counts = recorded.tasks().get(finished.device().taskId()).counts();
-            published.add(events.deviceFinished(finished.device(), finished.state(), result.errorKind(), counts,
-                    recorded.eventIds().get(WorkQueue.key(finished.device().taskId(), finished.device().deviceId()))));
+            ClaimedDevice device = finished.device();
+            published.add(events.deviceFinished(device.taskId(), device.deviceId(), device.deviceName(), finished.state(),
+                    result.errorKind(), counts, recorded.eventIds().get(WorkQueue.key(device.taskId(), device.deviceId()))));
         }
         Uni<Void> devicesAnnounced = published.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(published).andCollectFailures().replaceWithVoid();

@@ -1,6 +1,6 @@
 package io.junoscommander.task.schedule;
 
-import io.junoscommander.task.task.TaskRequest;
+import io.junoscommander.task.api.TaskRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

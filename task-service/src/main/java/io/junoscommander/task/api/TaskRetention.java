@@ -1,4 +1,4 @@
-package io.junoscommander.task.task;
+package io.junoscommander.task.api;
 
 import io.junoscommander.support.schedule.PeriodicJobs;
 import io.junoscommander.task.queue.TaskConfig;

@@ -1,4 +1,4 @@
-package io.junoscommander.task.task;
+package io.junoscommander.task.api;
 
 import io.junoscommander.support.input.CliCommand;
 import jakarta.validation.Valid;

@@ -1,6 +1,5 @@
-package io.junoscommander.task.task;
+package io.junoscommander.task.events;
 
-import io.junoscommander.task.queue.TaskEvents;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +25,7 @@ final class TaskEventStream {
     private static final Logger LOG = Logger.getLogger(TaskEventStream.class);
 
     private final UUID taskId;
-    private final TaskRepository repository;
+    private final TaskEventLog log;
     private final Sse sse;
     private final MultiEmitter<? super OutboundSseEvent> emitter;
     /** The client's {@code Last-Event-ID}: device events after it are sent first. */
@@ -40,9 +39,9 @@ final class TaskEventStream {
     private boolean closing;
     private boolean done;
 
-    TaskEventStream(UUID taskId, Long lastEventId, TaskRepository repository, Sse sse, MultiEmitter<? super OutboundSseEvent> emitter) {
+    TaskEventStream(UUID taskId, Long lastEventId, TaskEventLog log, Sse sse, MultiEmitter<? super OutboundSseEvent> emitter) {
         this.taskId = taskId;
-        this.repository = repository;
+        this.log = log;
         this.sse = sse;
         this.emitter = emitter;
         this.resuming = lastEventId != null;
@@ -113,15 +112,15 @@ final class TaskEventStream {
             after = lastSent;
             first = !started;
         }
-        repository.eventState(taskId).flatMap(state -> {
+        log.eventState(taskId).flatMap(state -> {
             if (state.isEmpty() || first && !resuming || state.get().lastEvent() <= after) {
                 return Uni.createFrom().item(new Snapshot(state, List.of()));
             }
-            return repository.deviceEvents(taskId, after, state.get().lastEvent()).map(rows -> new Snapshot(state, rows));
+            return log.deviceEvents(taskId, after, state.get().lastEvent()).map(rows -> new Snapshot(state, rows));
         }).subscribe().with(this::apply, this::failed);
     }
 
-    private record Snapshot(Optional<TaskRepository.EventState> state, List<JsonObject> devices) {
+    private record Snapshot(Optional<TaskEventLog.EventState> state, List<JsonObject> devices) {
     }
 
     private synchronized void apply(Snapshot snapshot) {
@@ -134,7 +133,7 @@ final class TaskEventStream {
             finish();
             return;
         }
-        TaskRepository.EventState state = snapshot.state().get();
+        TaskEventLog.EventState state = snapshot.state().get();
         boolean first = !started;
         started = true;
         if (first && (!resuming || lastSent > state.lastEvent())) {
@@ -184,7 +183,7 @@ final class TaskEventStream {
         }
     }
 
-    private JsonObject summary(String type, TaskRepository.EventState state) {
+    private JsonObject summary(String type, TaskEventLog.EventState state) {
         return new JsonObject().put("type", type).put("taskId", taskId.toString()).put("state", state.state()).put("counts",
                 state.counts());
     }

@@ -1,12 +1,11 @@
-package io.junoscommander.task.task;
+package io.junoscommander.task.api;
 
 import io.junoscommander.support.problem.ProblemException;
 import io.junoscommander.support.security.Roles;
-import io.junoscommander.task.queue.TaskEvents;
+import io.junoscommander.task.events.TaskEventStreams;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -25,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.net.URI;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -37,21 +35,16 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class TaskResource {
 
-    /** How often an open event stream compares what it sent with the database (a lost pub/sub event, the end). */
-    private static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
     private static final List<String> STATES = List.of("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED");
 
     private final TaskService service;
     private final TaskRepository repository;
-    private final TaskEvents events;
     private final SecurityIdentity identity;
     private final TaskEventStreams streams;
 
-    TaskResource(TaskService service, TaskRepository repository, TaskEvents events, SecurityIdentity identity,
-            TaskEventStreams streams) {
+    TaskResource(TaskService service, TaskRepository repository, SecurityIdentity identity, TaskEventStreams streams) {
         this.service = service;
         this.repository = repository;
-        this.events = events;
         this.identity = identity;
         this.streams = streams;
     }
@@ -108,32 +101,14 @@ public class TaskResource {
      * Server-Sent Events, each with an id: {@code progress} (the state and counts), one {@code device} event per device
      * finished (from any replica, through Redis; the id is the result's number in the task's event sequence), and
      * {@code final} with the end state and counts, after which the stream closes. {@code Last-Event-ID} resumes after that
-     * device event: the ones missed are sent from the database, then {@code progress}. See {@link TaskEventStream}.
+     * device event: the ones missed are sent from the database, then {@code progress}. See {@link TaskEventStreams}.
      */
     @GET
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RolesAllowed(Roles.VIEWER)
     public Multi<OutboundSseEvent> events(@PathParam("id") UUID id, @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
-        Long resumeAfter = eventId(lastEventId);
-        return Multi.createFrom().emitter(emitter -> {
-            TaskEventStream stream = new TaskEventStream(id, resumeAfter, repository, sse, emitter);
-            Cancellable live = events.subscribe(id).subscribe().with(stream::live, e -> { });
-            Cancellable checks = Multi.createFrom().ticks().every(CHECK_INTERVAL).subscribe().with(tick -> stream.tick(), e -> { });
-            Runnable end = () -> {
-                live.cancel();
-                checks.cancel();
-                streams.remove(stream);
-            };
-            emitter.onTermination(end);
-            streams.add(stream);
-            if (emitter.isCancelled()) {
-                // the client left already: nothing of this stream may stay behind
-                end.run();
-                return;
-            }
-            stream.start();
-        });
+        return streams.follow(id, eventId(lastEventId), sse);
     }
 
     /** A {@code Last-Event-ID} this service gave (a non-negative number); anything else is ignored, as a fresh connection. */

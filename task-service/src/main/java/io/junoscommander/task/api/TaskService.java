@@ -1,10 +1,10 @@
-package io.junoscommander.task.task;
+package io.junoscommander.task.api;
 
 import io.junoscommander.support.problem.Problem;
 import io.junoscommander.support.problem.ProblemException;
 import io.junoscommander.task.device.DeviceClient;
 import io.junoscommander.task.device.DeviceDtos;
-import io.junoscommander.task.queue.TaskEvents;
+import io.junoscommander.task.events.TaskEvents;
 import io.junoscommander.task.queue.TaskWorker;
 import io.junoscommander.task.queue.WorkQueue;
 import io.smallrye.mutiny.Uni;

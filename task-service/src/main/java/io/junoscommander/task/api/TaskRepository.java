@@ -1,4 +1,4 @@
-package io.junoscommander.task.task;
+package io.junoscommander.task.api;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
@@ -91,52 +91,6 @@ public class TaskRepository {
             rows.forEach(row -> counts.put(row.getString(0), row.getLong(1)));
             return counts;
         });
-    }
-
-    /** A task's state, device counts and last event number (see {@link TaskEventStream}), read in one statement so they agree. */
-    public record EventState(String state, long lastEvent, Map<String, Integer> counts) {
-
-        boolean isFinal() {
-            return List.of("SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED").contains(state);
-        }
-    }
-
-    public Uni<Optional<EventState>> eventState(UUID taskId) {
-        return pool.preparedQuery("SELECT t.state, t.event_seq, d.state, count(d.state) FROM task.task t LEFT JOIN task.task_device d"
-                + " ON d.task_id = t.id WHERE t.id = $1 GROUP BY t.state, t.event_seq, d.state").execute(Tuple.of(taskId)).map(rows -> {
-                    if (rows.size() == 0) {
-                        return Optional.empty();
-                    }
-                    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-                    for (String state : List.of("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED")) {
-                        counts.put(state, 0);
-                    }
-                    String state = null;
-                    long lastEvent = 0;
-                    for (Row row : rows) {
-                        state = row.getString(0);
-                        lastEvent = row.getLong(1);
-                        if (row.getString(2) != null) {
-                            counts.put(row.getString(2), row.getInteger(3));
-                        }
-                    }
-                    return Optional.of(new EventState(state, lastEvent, counts));
-                });
-    }
-
-    /** The {@code device} events numbered in {@code (after, upTo]}, in order; they carry no counts (a progress event follows). */
-    public Uni<List<JsonObject>> deviceEvents(UUID taskId, long after, long upTo) {
-        return pool.preparedQuery("SELECT event_seq, device_id, device_name, state, error_kind FROM task.task_device"
-                + " WHERE task_id = $1 AND event_seq > $2 AND event_seq <= $3 ORDER BY event_seq").execute(Tuple.of(taskId, after, upTo))
-                .map(rows -> {
-                    List<JsonObject> events = new ArrayList<>();
-                    for (Row row : rows) {
-                        events.add(new JsonObject().put("type", "device").put("taskId", taskId.toString())
-                                .put("deviceId", row.getUUID(1).toString()).put("deviceName", row.getString(2))
-                                .put("state", row.getString(3)).put("errorKind", row.getString(4)).put("seq", row.getLong(0)));
-                    }
-                    return events;
-                });
     }
 
     public Pool pool() {

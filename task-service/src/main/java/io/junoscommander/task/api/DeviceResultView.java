@@ -1,4 +1,4 @@
-package io.junoscommander.task.task;
+package io.junoscommander.task.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;

@@ -1,4 +1,4 @@
-package io.junoscommander.task.queue;
+package io.junoscommander.task.events;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
@@ -39,11 +39,12 @@ public class TaskEvents {
     }
 
     /** {@code seq}: the result's number in its task's event sequence (null when unknown). */
-    public Uni<Void> deviceFinished(ClaimedDevice device, String state, String errorKind, Map<String, Integer> counts, Long seq) {
-        JsonObject event = new JsonObject().put("type", "device").put("taskId", device.taskId().toString())
-                .put("deviceId", device.deviceId().toString()).put("deviceName", device.deviceName()).put("state", state)
+    public Uni<Void> deviceFinished(UUID taskId, UUID deviceId, String deviceName, String state, String errorKind,
+            Map<String, Integer> counts, Long seq) {
+        JsonObject event = new JsonObject().put("type", "device").put("taskId", taskId.toString())
+                .put("deviceId", deviceId.toString()).put("deviceName", deviceName).put("state", state)
                 .put("errorKind", errorKind).put("counts", counts).put("seq", seq);
-        return publish(device.taskId(), event);
+        return publish(taskId, event);
     }
 
     public Uni<Void> taskFinished(UUID taskId, String state, Map<String, Integer> counts) {

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 
 /**
@@ -75,7 +76,9 @@ public final class DeviceLab implements AutoCloseable {
     }
 
     private void startDevices() throws IOException {
-        KeyPair labKey = labHostKey();
+        List<KeyPair> labKeys = new ArrayList<>();
+        labKeys.add(labHostKey());
+        config.extraHostKeyTypes().forEach(type -> labKeys.add(generateHostKey(type)));
         Instant bootTime = Instant.now().minusSeconds(3 * 86_400 + 4 * 3600 + 17 * 60);
         int total = config.junosDevices() + config.linuxDevices();
         for (int index = 1; index <= total; index++) {
@@ -87,14 +90,14 @@ public final class DeviceLab implements AutoCloseable {
                     ? new DeviceIdentity(name, JUNOS_MODELS[(number - 1) % JUNOS_MODELS.length], serial("JN", number),
                             JUNOS_RELEASES[(number - 1) % JUNOS_RELEASES.length], bootTime)
                     : new DeviceIdentity(name, "kvm-debian12", serial("VM", number), "Debian 12", bootTime);
-            KeyPair hostKey = config.devicesWithOwnHostKey().contains(name) ? generateHostKey() : labKey;
+            List<KeyPair> hostKeys = config.devicesWithOwnHostKey().contains(name) ? List.of(generateHostKey()) : labKeys;
             DeviceFaults faults = new DeviceFaults();
             config.initialFaults().getOrDefault(name, List.of()).forEach(faults::set);
             ConfigStore store = junos ? new ConfigStore(initialJunosConfiguration(name, number), shared.scheduler(),
                     config.minuteMillis()) : null;
             int port = config.basePort() == 0 ? 0 : config.basePort() + index - 1;
             DeviceServer server = new DeviceServer(
-                    new DeviceServer.Settings(name, config.host(), port, hostKey, config.username(), config.password(),
+                    new DeviceServer.Settings(name, config.host(), port, hostKeys, config.username(), config.password(),
                             config.authorizedKeys()),
                     shared, counter, faults,
                     (user, rows) -> junos ? new JunosCli(identity, store, faults, user, rows) : new LinuxCli(identity, user));
@@ -105,7 +108,7 @@ public final class DeviceLab implements AutoCloseable {
                 throw new IOException("device " + name + " cannot listen on " + config.host() + ":" + port + ": " + e.getMessage(), e);
             }
             devices.put(name, new LabDevice(identity, platform, config.host(), server.port(), SITES[(number - 1) % SITES.length],
-                    config.username(), config.password(), KeyUtils.getFingerPrint(hostKey.getPublic()), faults, store));
+                    config.username(), config.password(), KeyUtils.getFingerPrint(hostKeys.get(0).getPublic()), faults, store));
         }
         for (String name : config.initialFaults().keySet()) {
             if (!devices.containsKey(name)) {
@@ -155,6 +158,20 @@ public final class DeviceLab implements AutoCloseable {
         provider.setAlgorithm(KeyUtils.EC_ALGORITHM);
         provider.setKeySize(256);
         return provider.loadKeys(null).iterator().next();
+    }
+
+    /** An extra host key: ed25519 (through the EdDSA provider SSHD registers) or RSA 3072 (OpenSSH's default size). */
+    private static KeyPair generateHostKey(String type) {
+        try {
+            if (type.equals("ed25519")) {
+                return SecurityUtils.getKeyPairGenerator(SecurityUtils.EDDSA).generateKeyPair();
+            }
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(3072);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a " + type + " host key", e);
+        }
     }
 
     /** ECDSA P-256: fast, and unlike ed25519 it needs no extra library on either side. */

@@ -30,6 +30,7 @@ public final class DeviceLabMain {
             "  --admin-port P          admin HTTP port (default: none; 0 = free port)",
             "  --host-key-file FILE    keep the lab host key in FILE across restarts",
             "  --own-host-key NAME     give device NAME its own host key (repeatable)",
+            "  --extra-host-keys LIST  also present host keys of these types besides ECDSA: ed25519, rsa (comma separated)",
             "  --username U --password P   login of every device (default lab / lab)",
             "  --authorized-keys FILE  also accept public-key login with the keys of this OpenSSH authorized_keys file",
             "  --minute-millis MS      length of a commit-confirmed minute (default 60000)",
@@ -100,6 +101,11 @@ public final class DeviceLabMain {
                     break;
                 case "--own-host-key":
                     config.ownHostKey(value);
+                    break;
+                case "--extra-host-keys":
+                    for (String type : value.split(",")) {
+                        config.extraHostKey(type.strip());
+                    }
                     break;
                 case "--username":
                     username = value;

@@ -26,6 +26,7 @@ public final class LabConfig {
     private final List<PublicKey> authorizedKeys;
     private final Path hostKeyFile;
     private final Set<String> devicesWithOwnHostKey;
+    private final Set<String> extraHostKeyTypes;
     private final long minuteMillis;
     private final Map<String, List<Fault>> initialFaults;
     private final int adminPort;
@@ -41,6 +42,7 @@ public final class LabConfig {
         this.authorizedKeys = List.copyOf(builder.authorizedKeys);
         this.hostKeyFile = builder.hostKeyFile;
         this.devicesWithOwnHostKey = Set.copyOf(builder.devicesWithOwnHostKey);
+        this.extraHostKeyTypes = Set.copyOf(builder.extraHostKeyTypes);
         this.minuteMillis = builder.minuteMillis;
         Map<String, List<Fault>> faults = new LinkedHashMap<>();
         builder.initialFaults.forEach((device, list) -> faults.put(device, List.copyOf(list)));
@@ -94,6 +96,14 @@ public final class LabConfig {
         return devicesWithOwnHostKey;
     }
 
+    /**
+     * Host key types ({@code ed25519}, {@code rsa}) the shared devices present besides the ECDSA P-256 key, as a Junos device
+     * does; the client's preference order then picks one. Empty by default (ECDSA only).
+     */
+    public Set<String> extraHostKeyTypes() {
+        return extraHostKeyTypes;
+    }
+
     /** Length of a "minute" for {@code commit confirmed N}; tests shorten it. */
     public long minuteMillis() {
         return minuteMillis;
@@ -124,6 +134,7 @@ public final class LabConfig {
         private final List<PublicKey> authorizedKeys = new ArrayList<>();
         private Path hostKeyFile;
         private final Set<String> devicesWithOwnHostKey = new LinkedHashSet<>();
+        private final Set<String> extraHostKeyTypes = new LinkedHashSet<>();
         private long minuteMillis = 60_000;
         private final Map<String, List<Fault>> initialFaults = new LinkedHashMap<>();
         private int adminPort = -1;
@@ -187,6 +198,15 @@ public final class LabConfig {
         /** This device gets a host key of its own, e.g. to test a host-key mismatch. */
         public Builder ownHostKey(String deviceName) {
             devicesWithOwnHostKey.add(Objects.requireNonNull(deviceName));
+            return this;
+        }
+
+        /** The shared devices also present a host key of this type: {@code ed25519} or {@code rsa}. */
+        public Builder extraHostKey(String type) {
+            if (!type.equals("ed25519") && !type.equals("rsa")) {
+                throw new IllegalArgumentException("extra host key type ed25519 or rsa, got " + type);
+            }
+            extraHostKeyTypes.add(type);
             return this;
         }
 

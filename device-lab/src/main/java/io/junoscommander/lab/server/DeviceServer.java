@@ -20,8 +20,8 @@ import org.apache.sshd.server.SshServer;
 /** The MINA SSHD server of one simulated device, wired to the lab's shared threads, counters and the device's faults. */
 public final class DeviceServer implements AutoCloseable {
 
-    /** What a device server needs to know; {@code port} 0 picks a free port. */
-    public record Settings(String deviceName, String host, int port, KeyPair hostKey, String username, String password,
+    /** What a device server needs to know; {@code port} 0 picks a free port; the host keys are offered in this order. */
+    public record Settings(String deviceName, String host, int port, List<KeyPair> hostKeys, String username, String password,
             List<PublicKey> authorizedKeys) {
     }
 
@@ -35,7 +35,7 @@ public final class DeviceServer implements AutoCloseable {
         server = SshServer.setUpDefaultServer();
         server.setHost(settings.host());
         server.setPort(settings.port());
-        server.setKeyPairProvider(KeyPairProvider.wrap(settings.hostKey()));
+        server.setKeyPairProvider(KeyPairProvider.wrap(settings.hostKeys()));
         // Without TCP_NODELAY every small response waits for the peer's delayed ACK (measured: 3x slower).
         CoreModuleProperties.TCP_NODELAY.set(server, true);
         server.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory(() -> ThreadUtils.noClose(shared.ioPool())));

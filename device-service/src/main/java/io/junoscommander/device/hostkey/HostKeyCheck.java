@@ -44,6 +44,11 @@ public final class HostKeyCheck implements ServerKeyVerifier {
             this.knownHostKey = knownHostKey;
         }
 
+        /** The key on record (OpenSSH form), null when none. */
+        public String knownHostKey() {
+            return knownHostKey;
+        }
+
         public String presentedKey() {
             return presentedKey;
         }

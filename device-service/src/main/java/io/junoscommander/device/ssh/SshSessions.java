@@ -15,8 +15,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,12 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.junoscommander.device.hostkey.HostKeyCheck;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
-import org.apache.sshd.common.kex.KeyExchangeFactory;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.jboss.logging.Logger;
@@ -68,12 +67,13 @@ public class SshSessions {
         // Nagle's algorithm doubles the time of short request/response exchanges (measured); turn it off
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.IDLE_TIMEOUT.set(client, config.sessionIdleTimeout().plusSeconds(30));
-        // fast, modern key exchange first (curve25519, then ECDH); the slower defaults stay for older devices
-        List<KeyExchangeFactory> kex = new ArrayList<>(client.getKeyExchangeFactories());
-        kex.sort(java.util.Comparator.comparingInt(factory -> factory.getName().startsWith("curve25519") ? 0
-                : factory.getName().startsWith("ecdh-sha2-nistp256") ? 1 : 2));
-        client.setKeyExchangeFactories(kex);
+        SshAlgorithms.preferCheapest(client);
+        client.addSessionListener(SshAlgorithms.knownHostKeyFirst());
         client.setServerKeyVerifier(new HostKeyCheck("strict".equalsIgnoreCase(config.hostKeyPolicy())));
+        // a device is reached with its credential and address only: not with whatever keys or ~/.ssh/config the service's
+        // user has (SSHD's defaults would read both, on every connect)
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.start();
         evictor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ssh-session-evictor");

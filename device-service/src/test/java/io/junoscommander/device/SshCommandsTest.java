@@ -160,6 +160,25 @@ class SshCommandsTest {
     }
 
     @Test
+    void aFanOutOverDevicesNeverReachedStoresTheHostKeyOfEach() {
+        // inventory entries of their own: no other test has a session or a key on record for them
+        String credential = as("admin").contentType("application/json").body(Map.of("name", "first-contact-" + UUID.randomUUID(),
+                "username", "lab", "password", "lab")).when().post("/api/v1/credentials").then().statusCode(201).extract().path("id");
+        List<String> ids = Lab.junos().subList(52, 59).stream().map(device -> (String) as("admin").contentType("application/json")
+                .body(Map.of("name", "first-contact-" + UUID.randomUUID(), "host", device.host(), "port", device.port(),
+                        "platform", "junos", "credentialId", credential)).when().post("/api/v1/devices").then().statusCode(201)
+                .extract().path("id")).toList();
+        as("operator").contentType("application/json").body(Map.of("deviceIds", ids, "commands", List.of("show version"), "concurrency",
+                8)).when().post("/api/v1/devices/commands").then().statusCode(200)
+                .body("ok", org.hamcrest.Matchers.everyItem(equalTo(true)));
+        // the keys arrive together and are written together (HostKeyLearning): each is on record once the fan-out answered
+        for (String id : ids) {
+            as("viewer").when().get("/api/v1/devices/" + id + "/host-key").then().statusCode(200)
+                    .body("fingerprint", equalTo(Lab.junos().get(52).hostKeyFingerprint())).body("pinned", equalTo(false));
+        }
+    }
+
+    @Test
     void sshMetricsAreExported() {
         as("operator").contentType("application/json").body(commands("show version")).when()
                 .post("/api/v1/devices/" + Lab.id(Lab.junos().get(6)) + "/commands").then().statusCode(200);

@@ -1,6 +1,6 @@
 package io.junoscommander.device.command;
 
-import io.junoscommander.device.hostkey.HostKeyRepository;
+import io.junoscommander.device.hostkey.HostKeyLearning;
 import io.junoscommander.device.ssh.DeviceTarget;
 import io.junoscommander.device.ssh.DeviceTargets;
 import io.junoscommander.device.ssh.SshConfig;
@@ -16,9 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.jboss.logging.Logger;
 
 /**
  * Runs commands on one device or many: resolves targets reactively, does the SSH work on a bounded pool of worker
@@ -27,15 +24,13 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DeviceCommandService {
 
-    private static final Logger LOG = Logger.getLogger(DeviceCommandService.class);
-
     private final DeviceTargets targets;
     private final CommandRunner runner;
-    private final HostKeyRepository hostKeys;
+    private final HostKeyLearning hostKeys;
     private final SshConfig config;
     private final ExecutorService workers;
 
-    DeviceCommandService(DeviceTargets targets, CommandRunner runner, HostKeyRepository hostKeys, SshConfig config) {
+    DeviceCommandService(DeviceTargets targets, CommandRunner runner, HostKeyLearning hostKeys, SshConfig config) {
         this.targets = targets;
         this.runner = runner;
         this.hostKeys = hostKeys;
@@ -54,7 +49,10 @@ public class DeviceCommandService {
 
     /** Results in completion order, at most {@code concurrency} devices at once. */
     public Multi<DeviceRunResult> runMany(List<UUID> deviceIds, List<String> commands, Duration timeout, int concurrency) {
+        // the devices are handed out from a worker, not the event loop that read them: the first fan-out after start makes
+        // the worker threads, and under load making a few hundred threads blocked the event loop for seconds (measured)
         return targets.resolve(deviceIds).onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToUni(target -> runOn(target, commands, timeout)).merge(concurrency);
     }
 
@@ -87,15 +85,7 @@ public class DeviceCommandService {
             if (presented == null) {
                 return Uni.createFrom().voidItem();
             }
-            try {
-                var key = PublicKeyEntry.parsePublicKeyEntry(presented).resolvePublicKey(null, null, null);
-                return hostKeys.learn(target.deviceId(), KeyUtils.getKeyType(key), KeyUtils.getFingerPrint(key), presented)
-                        .onFailure().invoke(e -> LOG.warnf("could not store host key of %s: %s", target.name(), e.getMessage()))
-                        .onFailure().recoverWithNull();
-            } catch (Exception e) {
-                LOG.warnf("could not read host key of %s: %s", target.name(), e.getMessage());
-                return Uni.createFrom().voidItem();
-            }
+            return hostKeys.learn(target.deviceId(), target.name(), presented);
         }
     }
 

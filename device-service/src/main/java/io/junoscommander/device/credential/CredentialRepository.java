@@ -33,6 +33,12 @@ public class CredentialRepository {
                 .map(rows -> all(rows).stream().findFirst());
     }
 
+    /** The credentials among {@code ids}, in one query (a fan-out's devices share a few). */
+    public Uni<List<Credential>> findAll(List<UUID> ids) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM device.credential WHERE id = ANY($1::uuid[])")
+                .execute(Tuple.of(ids.toArray(UUID[]::new))).map(CredentialRepository::all);
+    }
+
     public Uni<Optional<Credential>> findByName(SqlClient client, String name) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM device.credential WHERE name = $1").execute(Tuple.of(name))
                 .map(rows -> all(rows).stream().findFirst());

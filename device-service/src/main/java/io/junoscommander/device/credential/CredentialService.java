@@ -5,7 +5,9 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -63,9 +65,16 @@ public class CredentialService {
         });
     }
 
-    public Uni<Secrets> secrets(UUID id) {
-        return repository.find(id).map(found -> found.orElseThrow(() -> ProblemException.notFound("credential " + id)))
-                .map(this::open);
+    /** Plain secrets of several credentials, read in one query; an id with no credential is a 404 naming it. */
+    public Uni<Map<UUID, Secrets>> secrets(List<UUID> ids) {
+        return repository.findAll(ids).map(found -> {
+            Map<UUID, Secrets> opened = new HashMap<>();
+            found.forEach(credential -> opened.put(credential.id(), open(credential)));
+            ids.stream().filter(id -> !opened.containsKey(id)).findFirst().ifPresent(missing -> {
+                throw ProblemException.notFound("credential " + missing);
+            });
+            return opened;
+        });
     }
 
     Secrets open(Credential c) {

@@ -40,12 +40,24 @@ public class HostKeyRepository {
         return forDevices(List.of(deviceId)).map(keys -> Optional.ofNullable(keys.get(deviceId)));
     }
 
-    /** Records a key seen on first use; a key already on record is never replaced this way. */
-    public Uni<Void> learn(UUID deviceId, String algorithm, String fingerprint, String publicKey) {
+    /** A key a device presented on first use. */
+    public record Learned(UUID deviceId, String algorithm, String fingerprint, String publicKey) {
+    }
+
+    /**
+     * Records keys seen on first use, in one statement however many (at most one per device); a key already on record is never
+     * replaced this way, only its last sighting is updated when it is the same key.
+     */
+    public Uni<Void> learn(List<Learned> keys) {
         return pool.preparedQuery("INSERT INTO device.device_host_key (device_id, algorithm, fingerprint, public_key, pinned)"
-                + " VALUES ($1, $2, $3, $4, false) ON CONFLICT (device_id) DO UPDATE SET last_seen_at = now()"
-                + " WHERE device_host_key.fingerprint = EXCLUDED.fingerprint")
-                .execute(Tuple.of(deviceId, algorithm, fingerprint, publicKey)).replaceWithVoid();
+                + " SELECT device_id, algorithm, fingerprint, public_key, false"
+                + " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS learned(device_id, algorithm, fingerprint, public_key)"
+                + " ON CONFLICT (device_id) DO UPDATE SET last_seen_at = now() WHERE device_host_key.fingerprint = EXCLUDED.fingerprint")
+                .execute(Tuple.of(keys.stream().map(Learned::deviceId).toArray(UUID[]::new),
+                        keys.stream().map(Learned::algorithm).toArray(String[]::new),
+                        keys.stream().map(Learned::fingerprint).toArray(String[]::new),
+                        keys.stream().map(Learned::publicKey).toArray(String[]::new)))
+                .replaceWithVoid();
     }
 
     public Uni<HostKey> pin(UUID deviceId, String algorithm, String fingerprint, String publicKey) {

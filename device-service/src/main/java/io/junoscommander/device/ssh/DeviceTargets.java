@@ -5,7 +5,6 @@ import io.junoscommander.device.hostkey.HostKeyRepository;
 import io.junoscommander.device.inventory.Device;
 import io.junoscommander.device.inventory.DeviceRepository;
 import io.junoscommander.support.problem.ProblemException;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -49,18 +48,16 @@ public class DeviceTargets {
             if (!problems.isEmpty()) {
                 throw ProblemException.badRequest("deviceIds", String.join("; ", problems));
             }
-            return hostKeys.forDevices(unique).flatMap(keys -> Multi.createFrom().iterable(
-                    unique.stream().map(byId::get).map(Device::credentialId).distinct().toList())
-                    .onItem().transformToUniAndConcatenate(credentialId -> credentials.secrets(credentialId)
-                            .map(secrets -> Map.entry(credentialId, secrets)))
-                    .collect().asMap(Map.Entry::getKey, Map.Entry::getValue).map(secrets -> unique.stream().map(id -> {
-                        Device device = byId.get(id);
-                        CredentialService.Secrets login = secrets.get(device.credentialId());
-                        HostKeyRepository.HostKey key = keys.get(id);
-                        return new DeviceTarget(device.id(), device.name(), device.host(), device.port(), device.platform(),
-                                login.username(), login.password(), login.privateKey(), login.passphrase(),
-                                key == null ? null : key.publicKey(), key != null && key.pinned());
-                    }).toList()));
+            // one query each for the devices, their host keys and their credentials, however many devices
+            List<UUID> credentialIds = unique.stream().map(byId::get).map(Device::credentialId).distinct().toList();
+            return hostKeys.forDevices(unique).flatMap(keys -> credentials.secrets(credentialIds).map(secrets -> unique.stream().map(id -> {
+                Device device = byId.get(id);
+                CredentialService.Secrets login = secrets.get(device.credentialId());
+                HostKeyRepository.HostKey key = keys.get(id);
+                return new DeviceTarget(device.id(), device.name(), device.host(), device.port(), device.platform(), login.username(),
+                        login.password(), login.privateKey(), login.passphrase(), key == null ? null : key.publicKey(),
+                        key != null && key.pinned());
+            }).toList()));
         });
     }
 

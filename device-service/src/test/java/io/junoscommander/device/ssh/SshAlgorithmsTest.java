@@ -3,9 +3,12 @@ package io.junoscommander.device.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junoscommander.device.hostkey.HostKeyCheck;
+import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.lab.DeviceLab;
 import io.junoscommander.lab.LabConfig;
 import io.junoscommander.lab.LabDevice;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -19,8 +22,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client's proposal order: every default algorithm kept, the cheapest first, and a device that has several host keys
- * presents the one on record (a lab device with ECDSA, ed25519 and RSA keys, as a Junos device has).
+ * presents the one on record (a lab device with ECDSA, ed25519 and RSA keys, as a Junos device has). A Quarkus test only so
+ * that SSHD and the EdDSA provider come from the one class loader the other tests of this JVM use (in a plain test after them
+ * the lab's ed25519 key was "not an EdDSA public key" to SSHD).
  */
+@QuarkusTest
+@QuarkusTestResource(InfraTestResource.class)
 class SshAlgorithmsTest {
 
     private static DeviceLab lab;

@@ -107,10 +107,13 @@ build_java() {
         return
     fi
     ensure_java
-    echo "service images: ./mvnw package with -Dquarkus.container-image.build=true (Jib into the daemon, tests skipped)"
+    echo "service images: ./mvnw package -Pappcds with -Dquarkus.container-image.build=true (Jib into the daemon, tests skipped)"
     local modules
     modules=$(IFS=,; echo "device-lab,${SERVICES[*]}")
-    ./mvnw -B -q -ntp package -DskipTests -pl "$modules" -am -Dquarkus.container-image.build=true
+    # -Pappcds: Quarkus makes each service's AppCDS archive by running its JVM in the base image (a docker run of
+    # jre:17, the JVM the containers run: an archive fits only the JVM build that made it)
+    ./mvnw -B -q -ntp package -DskipTests -pl "$modules" -am -Dquarkus.container-image.build=true -Pappcds \
+        -Dquarkus.package.jar.appcds.builder-image=junoscommander/jre:17
     local context
     context=$(mktemp -d /var/tmp/jc-lab-image.XXXXXX)
     cp "$(ls device-lab/target/device-lab-"$VERSION".jar)" "$context/device-lab.jar"

@@ -30,6 +30,12 @@ LAB_DEVICES=${LAB_DEVICES:-50}
 LAB_BASE_PORT=${LAB_BASE_PORT:-22000}
 LAB_ADMIN_PORT=${LAB_ADMIN_PORT:-21999}
 READY_TIMEOUT=${READY_TIMEOUT:-180}
+# The services' JVM flags (JAVA_OPTS replaces them; JAVA_OPTS= for none): those of the images (service-support's
+# quarkus.jib.jvm-additional-arguments), with MaxRAM as the pods' 768 Mi memory limit, so heap and metaspace are sized
+# here as in a container. Serial GC and C1 only: on one or two cores a start then costs about half the CPU, and the
+# fan-out and task benches ran on less CPU too (README, Startup and memory).
+SERVICE_JAVA_OPTS="-XX:MaxRAM=768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxRAMPercentage=70 -XX:InitialRAMPercentage=5
+    -XX:MaxMetaspaceSize=192m -XX:+ExitOnOutOfMemoryError"
 SERVICES=(gateway device task backup)
 
 port_of() {
@@ -69,8 +75,8 @@ build() {
     if [ "${SKIP_BUILD:-0}" = 1 ]; then
         return
     fi
-    echo "building (./mvnw package, tests skipped; SKIP_BUILD=1 to reuse the last build)..."
-    ./mvnw -B -q -ntp package -DskipTests
+    echo "building (./mvnw package -Pappcds, tests skipped; SKIP_BUILD=1 to reuse the last build)..."
+    ./mvnw -B -q -ntp package -DskipTests -Pappcds
 }
 
 admin_password() {
@@ -143,7 +149,13 @@ start_service() {
             INTERNAL_TOKEN_PRIVATE_KEY="$(cat "$STATE_DIR/internal-token-private.pem")"
             export INTERNAL_TOKEN_PRIVATE_KEY
         fi
-        nohup java ${JAVA_OPTS:-} -jar "$ROOT/$name-service/target/quarkus-app/quarkus-run.jar" \
+        # From the application's folder: the AppCDS archive (app-cds.jsa, built with -Pappcds) names the class path
+        # relative to it, and the JVM ignores the archive when started from elsewhere.
+        local app="$ROOT/$name-service/target/quarkus-app" archive=()
+        [ -f "$app/app-cds.jsa" ] && archive=(-XX:SharedArchiveFile=app-cds.jsa)
+        cd "$app"
+        # shellcheck disable=SC2086 # JAVA_OPTS holds several flags
+        nohup java ${JAVA_OPTS-$SERVICE_JAVA_OPTS} "${archive[@]}" -jar quarkus-run.jar \
             > "$STATE_DIR/logs/$name-service.log" 2>&1 < /dev/null &
         echo $! > "$pidfile"
     )

@@ -3,7 +3,9 @@
 # through PgBouncer) straight to the service with an internal token vs through the gateway with a session token, at fixed
 # concurrency with wrk, on loopback. Latency is measured at 1 connection (what one caller pays for the hop), throughput at
 # CONNECTIONS; prints req/s, p50 and p99 of both sides and whether each goal of issue 12 is met: p50 <= +0.5 ms and
-# p99 <= +2 ms over direct at 1 connection, >= 80% of direct throughput at 32 connections. Everything it starts (its own
+# p99 <= +2 ms over direct at 1 connection, >= 80% of direct throughput at 32 connections. It also prints the CPU each
+# process spent per request in the measured runs (utime + stime from /proc): on a busy machine latency and throughput
+# follow the other load, CPU per request much less. Everything it starts (its own
 # PostgreSQL/PgBouncer/Redis+Sentinel harness on free ports, the two services) is stopped at the end.
 #
 #   bench/gateway-hop.sh                 # CONNECTIONS=32 THREADS=2 DURATION=10s WARMUP=5s
@@ -25,6 +27,8 @@ start device-service "$DEVICE_PORT" "$DEVICE_MANAGEMENT_PORT"
 start gateway-service "$GATEWAY_PORT" "$GATEWAY_MANAGEMENT_PORT" -Dgateway.routes.bench.prefix=/api/v1/device-instances \
     -Dgateway.routes.bench.upstream=device-service -Dgateway.routes.bench.rewrite=/api/v1/instances
 await_ready
+DEVICE_PID=${PIDS[0]}
+GATEWAY_PID=${PIDS[1]}
 
 SESSION=$(login)
 
@@ -57,10 +61,17 @@ curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" "$DIRECT_URL" || { echo 
 
 curl -fs -o /dev/null -H "Authorization: Bearer $SESSION" "$GATEWAY_URL" || { echo "call through the gateway refused" >&2; exit 1; }
 
+# utime + stime of a process, in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() {
     local url=$1 token=$2 out=$3 threads=$4 connections=$5
     wrk -t"$threads" -c"$connections" -d"$WARMUP" -H "Authorization: Bearer $token" "$url" > /dev/null
+    local before_gateway before_device
+    before_gateway=$(cpu_ticks "$GATEWAY_PID")
+    before_device=$(cpu_ticks "$DEVICE_PID")
     wrk -t"$threads" -c"$connections" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$url" > "$out"
+    echo "cpu-ticks gateway $(( $(cpu_ticks "$GATEWAY_PID") - before_gateway )) device $(( $(cpu_ticks "$DEVICE_PID") - before_device ))" \
+        >> "$out"
     grep -E "Requests/sec|50%|99%|Non-2xx" "$out" | sed "s|^|  $(basename "$out" .txt): |"
     if grep -q "Non-2xx" "$out"; then
         echo "non-2xx answers during the run:" >&2
@@ -80,8 +91,9 @@ if [ "${KEEP:-0}" = 1 ]; then
         > "$WORK/gateway-metrics.txt" || true
 fi
 
-python3 - "$WORK/direct-1.txt" "$WORK/gateway-1.txt" "$WORK/direct.txt" "$WORK/gateway.txt" "$CONNECTIONS" <<'PY'
+python3 - "$WORK/direct-1.txt" "$WORK/gateway-1.txt" "$WORK/direct.txt" "$WORK/gateway.txt" "$CONNECTIONS" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
+tick_ms = 1000 / int(sys.argv[6])
 def ms(value):
     number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -90,14 +102,16 @@ def parse(path):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     p50 = ms(re.search(r"\n\s+50%\s+(\S+)", text).group(1))
     p99 = ms(re.search(r"\n\s+99%\s+(\S+)", text).group(1))
-    return rps, p50, p99
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
+    gateway_ticks, device_ticks = (int(n) for n in re.search(r"cpu-ticks gateway (\d+) device (\d+)", text).groups())
+    # CPU milliseconds per request: gateway, device-service
+    return rps, p50, p99, gateway_ticks * tick_ms / requests, device_ticks * tick_ms / requests
 d1, g1, d, g = (parse(p) for p in sys.argv[1:5])
 connections = sys.argv[5]
-print(f"{'':22} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8}")
-print(f"{'direct,  1 connection':22} {d1[0]:>10.0f} {d1[1]:>8.2f} {d1[2]:>8.2f}")
-print(f"{'gateway, 1 connection':22} {g1[0]:>10.0f} {g1[1]:>8.2f} {g1[2]:>8.2f}")
-print(f"{'direct,  ' + connections + ' connections':22} {d[0]:>10.0f} {d[1]:>8.2f} {d[2]:>8.2f}")
-print(f"{'gateway, ' + connections + ' connections':22} {g[0]:>10.0f} {g[1]:>8.2f} {g[2]:>8.2f}")
+print(f"{'':22} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/request: gateway':>24} {'device':>7}")
+for label, r in (("direct,  1 connection", d1), ("gateway, 1 connection", g1), ("direct,  " + connections + " connections", d),
+                 ("gateway, " + connections + " connections", g)):
+    print(f"{label:22} {r[0]:>10.0f} {r[1]:>8.2f} {r[2]:>8.2f} {r[3]:>24.3f} {r[4]:>7.3f}")
 def verdict(ok):
     return "met" if ok else "NOT met"
 p50, p99, share = g1[1] - d1[1], g1[2] - d1[2], 100 * g[0] / d[0]

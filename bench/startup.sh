@@ -58,6 +58,13 @@ loaded_classes() {
         END { print n + 0 }'
 }
 
+# whether the JVM of service $1 was launched (its pid file written) and is gone: without this a service that exits at
+# start (say a migration that could not connect) would leave the loop below waiting for ever
+exited_before_ready() {
+    local pid_file="$JC_STATE_DIR/pids/$1-service.pid"
+    [ -s "$pid_file" ] && ! kill -0 "$(cat "$pid_file")" 2>/dev/null
+}
+
 # $1: variant (this, baseline); $2..: services to start together; prints one line per service
 measure() {
     local variant=$1 start name pending stack
@@ -75,6 +82,11 @@ measure() {
                 ready_ms[$name]=$(( $(now_ms) - start ))
                 cpu_at_ready[$name]=$(cpu_seconds "$(cat "$JC_STATE_DIR/pids/$name-service.pid")")
                 pending=$((pending - 1))
+            elif exited_before_ready "$name"; then
+                echo "$variant $name-service exited before it was ready; the end of its log:" >&2
+                tail -n 20 "$JC_STATE_DIR/logs/$name-service.log" >&2
+                $stack stop "$@" > /dev/null 2>&1 || true
+                exit 1
             fi
         done
         if ! kill -0 "$launcher" 2>/dev/null && [ "$pending" -gt 0 ] && ! wait "$launcher"; then

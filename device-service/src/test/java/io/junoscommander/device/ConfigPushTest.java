@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,25 @@ class ConfigPushTest {
                 .body("committed", equalTo(false)).body("diff", containsString("+   location"))
                 .body("diff", containsString("[edit system]"));
         assertThat(device.activeConfiguration()).isEqualTo(before);
+    }
+
+    @Test
+    void aDeviceFirstReachedByAPushHasItsHostKeyLearned() {
+        // an inventory entry of its own: no session and no key on record; its first contact is a push, later commands reuse
+        // that pooled session, so the push itself must store the key the device presented (trust on first use)
+        LabDevice device = Lab.junos().get(59);
+        String credential = as("admin").contentType("application/json").body(Map.of("name", "push-first-" + UUID.randomUUID(),
+                "username", "lab", "password", "lab")).when().post("/api/v1/credentials").then().statusCode(201).extract().path("id");
+        String id = as("admin").contentType("application/json").body(Map.of("name", "push-first-" + UUID.randomUUID(), "host",
+                device.host(), "port", device.port(), "platform", "junos", "credentialId", credential)).when().post("/api/v1/devices")
+                .then().statusCode(201).extract().path("id");
+        as("viewer").when().get("/api/v1/devices/" + id + "/host-key").then().statusCode(404);
+        as("admin").contentType("application/json").body(Map.of("lines", List.of("set system location building b9"), "mode", "check"))
+                .when().post("/api/v1/devices/" + id + "/config").then().statusCode(200).body("success", equalTo(true));
+        as("operator").contentType("application/json").body(Map.of("commands", List.of("show version"))).when()
+                .post("/api/v1/devices/" + id + "/commands").then().statusCode(200).body("ok", equalTo(true));
+        as("viewer").when().get("/api/v1/devices/" + id + "/host-key").then().statusCode(200)
+                .body("fingerprint", equalTo(device.hostKeyFingerprint())).body("pinned", equalTo(false));
     }
 
     @Test

@@ -62,12 +62,17 @@ public class DeviceCommandService {
     }
 
     public Uni<DeviceRunResult> runOn(DeviceTarget target, List<String> commands, Duration timeout) {
-        HostKeyCapture capture = new HostKeyCapture();
+        HostKeyCapture capture = hostKeyCapture();
         return onWorker(() -> runner.run(target, commands, timeout, capture)).call(result -> capture.record(target));
     }
 
     public SshConfig config() {
         return config;
+    }
+
+    /** For another operation that opens sessions (a config push): record what it captured after it ran. */
+    public HostKeyCapture hostKeyCapture() {
+        return new HostKeyCapture();
     }
 
     /** Remembers the key a device presented on a new session, to store it after the run when none was on record. */

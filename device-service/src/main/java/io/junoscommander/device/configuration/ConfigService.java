@@ -3,6 +3,7 @@ package io.junoscommander.device.configuration;
 import io.junoscommander.device.changes.ConfigChange;
 import io.junoscommander.device.changes.ConfigChangePublisher;
 import io.junoscommander.device.command.DeviceCommandService;
+import io.junoscommander.device.command.DeviceCommandService.HostKeyCapture;
 import io.junoscommander.device.ssh.DeviceTarget;
 import io.junoscommander.device.ssh.DeviceTargets;
 import io.junoscommander.device.ssh.ErrorKind;
@@ -83,7 +84,8 @@ public class ConfigService {
     public Uni<ConfigPushResult> push(UUID deviceId, ConfigPushRequest request, PushOrigin origin) {
         return targets.resolve(deviceId).flatMap(target -> {
             requireJunos(target);
-            return commands.onWorker(() -> pushBlocking(target, request));
+            HostKeyCapture capture = commands.hostKeyCapture();
+            return commands.onWorker(() -> pushBlocking(target, request, capture)).call(done -> capture.record(target));
         }).flatMap(done -> publish(done, origin, request.comment())).invoke(result -> AUDIT.infof("config push by %s on device %s (%s):"
                 + " mode=%s success=%s committed=%s lines=%d", origin.user(), result.deviceName(), result.deviceId(), result.mode(),
                 result.success(), result.committed(), request.lines().size()));
@@ -93,12 +95,13 @@ public class ConfigService {
     public Uni<ConfigPushResult> confirm(UUID deviceId, PushOrigin origin) {
         return targets.resolve(deviceId).flatMap(target -> {
             requireJunos(target);
-            return commands.onWorker(() -> inConfigurationMode(target, "confirm", (shell, start) -> {
+            HostKeyCapture capture = commands.hostKeyCapture();
+            return commands.onWorker(() -> inConfigurationMode(target, capture, (shell, start) -> {
                 String answer = shell.send("commit");
                 boolean ok = answer.contains("commit complete");
                 return new ConfigPushResult(target.deviceId(), target.name(), "confirm", ok, ok, null, answer, ok ? null : List.of(answer),
                         null, elapsedMs(start));
-            }));
+            })).call(done -> capture.record(target));
         }).flatMap(done -> publish(done, origin, null)).invoke(result -> AUDIT.infof("commit confirmation by %s on device %s: success=%s",
                 origin.user(), result.deviceName(), result.success()));
     }
@@ -113,8 +116,8 @@ public class ConfigService {
                 origin.user(), origin.requestId(), origin.taskId(), result.mode(), comment, done.committedAt())).replaceWith(result);
     }
 
-    private Committed pushBlocking(DeviceTarget target, ConfigPushRequest request) {
-        return inConfigurationMode(target, request.mode(), (shell, start) -> {
+    private Committed pushBlocking(DeviceTarget target, ConfigPushRequest request, HostKeyCapture capture) {
+        return inConfigurationMode(target, capture, (shell, start) -> {
             List<String> errors = new ArrayList<>();
             for (String line : request.lines()) {
                 String answer = shell.send(line);
@@ -170,12 +173,14 @@ public class ConfigService {
 
     /**
      * Runs {@code steps} in configuration mode; after a commit the running configuration is read back in the same session
-     * (operational mode, the form {@link #fetch} returns), so the change ledger gets exactly what was committed.
+     * (operational mode, the form {@link #fetch} returns), so the change ledger gets exactly what was committed. A session
+     * this opens for a device with no host key on record hands the presented key to {@code capture}, as a command run does.
      */
-    private Committed inConfigurationMode(DeviceTarget target, String mode, ConfigSteps steps) {
+    private Committed inConfigurationMode(DeviceTarget target, HostKeyCapture capture, ConfigSteps steps) {
         long start = System.nanoTime();
         try (SshSessions.Lease lease = sessions.acquire(target); JunosShell shell = JunosShell.open(lease.session(),
                 config.commandTimeout())) {
+            capture.presented(target, lease);
             String entered = shell.send("configure");
             if (LOAD_ERROR.matcher(entered).find()) {
                 throw new SshFailure(ErrorKind.COMMAND_ERROR, "cannot enter configuration mode: " + entered.strip());

@@ -2,6 +2,7 @@ package io.junoscommander.task.events;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -67,19 +68,32 @@ final class TaskEventStream {
             }
             String type = event.getString("type", "");
             if ("device".equals(type)) {
-                Long seq = event.getValue("seq") instanceof Number number ? number.longValue() : null;
-                if (started && seq != null && seq == lastSent + 1) {
-                    lastSent = seq;
-                    send("device", seq, event);
-                } else if (seq == null || seq > lastSent) {
-                    // one or more events were missed (or came out of order): the database has them
-                    check(false);
+                liveDevice(event);
+            } else if ("devices".equals(type)) {
+                // one batch write's events of this task, in sequence order
+                JsonArray batch = event.getJsonArray("events", new JsonArray());
+                for (int i = 0; i < batch.size(); i++) {
+                    if (batch.getValue(i) instanceof JsonObject device) {
+                        liveDevice(device);
+                    }
                 }
             } else if ("final".equals(type)) {
                 check(false);
             } else if (TaskEvents.RESUBSCRIBED.equals(text)) {
                 check(true);
             }
+        }
+    }
+
+    // guarded by this
+    private void liveDevice(JsonObject event) {
+        Long seq = event.getValue("seq") instanceof Number number ? number.longValue() : null;
+        if (started && seq != null && seq == lastSent + 1) {
+            lastSent = seq;
+            send("device", seq, event);
+        } else if (seq == null || seq > lastSent) {
+            // one or more events were missed (or came out of order): the database has them
+            check(false);
         }
     }
 

@@ -4,9 +4,11 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,13 +40,24 @@ public class TaskEvents {
         return "junoscommander:task:" + taskId + ":events";
     }
 
-    /** {@code seq}: the result's number in its task's event sequence (null when unknown). */
-    public Uni<Void> deviceFinished(UUID taskId, UUID deviceId, String deviceName, String state, String errorKind,
+    /** One device's result as a progress event; {@code seq}: its number in its task's event sequence (null when unknown). */
+    public static JsonObject deviceEvent(UUID taskId, UUID deviceId, String deviceName, String state, String errorKind,
             Map<String, Integer> counts, Long seq) {
-        JsonObject event = new JsonObject().put("type", "device").put("taskId", taskId.toString())
-                .put("deviceId", deviceId.toString()).put("deviceName", deviceName).put("state", state)
-                .put("errorKind", errorKind).put("counts", counts).put("seq", seq);
-        return publish(taskId, event);
+        return new JsonObject().put("type", "device").put("taskId", taskId.toString()).put("deviceId", deviceId.toString())
+                .put("deviceName", deviceName).put("state", state).put("errorKind", errorKind).put("counts", counts).put("seq", seq);
+    }
+
+    /**
+     * The device events one batch write recorded for a task, in sequence order, as one message: a replica writing hundreds
+     * of results a second publishes once per task and batch, not once per device. Subscribers also accept a single
+     * {@code device} message (what a replica of an earlier version publishes during a rolling update).
+     */
+    public Uni<Void> devicesFinished(UUID taskId, List<JsonObject> deviceEvents) {
+        if (deviceEvents.size() == 1) {
+            return publish(taskId, deviceEvents.get(0));
+        }
+        return publish(taskId, new JsonObject().put("type", "devices").put("taskId", taskId.toString())
+                .put("events", new JsonArray(new ArrayList<>(deviceEvents))));
     }
 
     public Uni<Void> taskFinished(UUID taskId, String state, Map<String, Integer> counts) {

@@ -10,11 +10,14 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.WebApplicationException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -259,18 +262,24 @@ public class TaskWorker {
                 });
     }
 
-    /** Metrics and progress events for what a batch wrote; the final event of each task that ended comes last. */
+    /** Metrics and progress events for what a batch wrote, one message per task; the final event of each task that ended comes last. */
     private Uni<Void> announce(WorkQueue.Recorded recorded) {
-        List<Uni<Void>> published = new ArrayList<>();
+        Map<UUID, List<JsonObject>> byTask = new LinkedHashMap<>();
         for (WorkQueue.Finished finished : recorded.counted()) {
             DeviceDtos.RunResult result = finished.result();
             meters.counter("task.device.results", "outcome", result.ok() ? "succeeded" : result.errorKind() == null ? "failed"
                     : result.errorKind()).increment();
-            Map<String, Integer> counts = recorded.tasks().get(finished.device().taskId()).counts();
             ClaimedDevice device = finished.device();
-            published.add(events.deviceFinished(device.taskId(), device.deviceId(), device.deviceName(), finished.state(),
-                    result.errorKind(), counts, recorded.eventIds().get(WorkQueue.key(device.taskId(), device.deviceId()))));
+            Map<String, Integer> counts = recorded.tasks().get(device.taskId()).counts();
+            byTask.computeIfAbsent(device.taskId(), id -> new ArrayList<>()).add(TaskEvents.deviceEvent(device.taskId(),
+                    device.deviceId(), device.deviceName(), finished.state(), result.errorKind(), counts,
+                    recorded.eventIds().get(WorkQueue.key(device.taskId(), device.deviceId()))));
         }
+        List<Uni<Void>> published = new ArrayList<>();
+        byTask.forEach((taskId, deviceEvents) -> {
+            deviceEvents.sort(Comparator.comparing(event -> event.getLong("seq", Long.MAX_VALUE)));
+            published.add(events.devicesFinished(taskId, deviceEvents));
+        });
         Uni<Void> devicesAnnounced = published.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(published).andCollectFailures().replaceWithVoid();
         return devicesAnnounced.flatMap(ignored -> {

@@ -42,49 +42,43 @@ public class WorkQueue {
                 });
     }
 
-    /** Claims up to {@code room} devices of the task, within its concurrency across all replicas. */
+    /**
+     * Claims up to {@code room} devices of the task, within its concurrency across all replicas. Two statements: the task row
+     * is locked first, on its own, because only a statement begun after that lock sees what another replica's claim committed
+     * while this one waited (one statement reads one snapshot, taken before the wait); then one statement counts the running
+     * devices, takes rows with {@code SKIP LOCKED}, leases them and marks the task running.
+     */
     public Uni<List<ClaimedDevice>> claim(UUID taskId, String owner, int room) {
         double lease = config.lease().toMillis();
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT concurrency, config_changing, commands, per_device_timeout_seconds,"
-                + " created_by, state, cancel_requested FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(taskId))
-                .flatMap(rows -> {
-                    if (!rows.iterator().hasNext()) {
-                        return Uni.createFrom().item(List.<ClaimedDevice>of());
-                    }
-                    Row task = rows.iterator().next();
-                    if (task.getBoolean("cancel_requested") || !List.of("PENDING", "RUNNING").contains(task.getString("state"))) {
-                        return Uni.createFrom().item(List.<ClaimedDevice>of());
-                    }
-                    return conn.preparedQuery("SELECT count(*) FROM task.task_device WHERE task_id = $1 AND state = 'RUNNING'"
-                            + " AND lease_expires_at > now()").execute(Tuple.of(taskId)).flatMap(counted -> {
-                                int running = counted.iterator().next().getInteger(0);
-                                int take = Math.min(room, task.getInteger("concurrency") - running);
-                                if (take <= 0) {
-                                    return Uni.createFrom().item(List.<ClaimedDevice>of());
-                                }
-                                return takeRows(conn, taskId, owner, take, lease, task);
-                            });
-                }));
+                + " created_by FROM task.task WHERE id = $1 AND state IN ('PENDING', 'RUNNING') AND NOT cancel_requested FOR UPDATE")
+                .execute(Tuple.of(taskId)).flatMap(rows -> rows.iterator().hasNext() ? takeRows(conn, taskId, owner, room, lease,
+                        rows.iterator().next()) : Uni.createFrom().item(List.<ClaimedDevice>of())));
     }
 
-    private Uni<List<ClaimedDevice>> takeRows(SqlConnection conn, UUID taskId, String owner, int take, double lease, Row task) {
+    private Uni<List<ClaimedDevice>> takeRows(SqlConnection conn, UUID taskId, String owner, int room, double lease, Row task) {
         List<String> commands = Arrays.asList(task.getArrayOfStrings("commands"));
         int timeout = task.getInteger("per_device_timeout_seconds");
         String submittedBy = task.getString("created_by");
-        return conn.preparedQuery("UPDATE task.task_device SET state = 'RUNNING', attempts = attempts + 1, lease_owner = $2,"
-                + " lease_expires_at = now() + ($3::float8 * interval '1 ms'), started_at = coalesce(started_at, clock_timestamp())"
-                + " WHERE (task_id, device_id) IN (SELECT task_id, device_id FROM task.task_device WHERE task_id = $1"
+        boolean configChanging = task.getBoolean("config_changing");
+        return conn.preparedQuery("WITH running AS (SELECT count(*) AS n FROM task.task_device WHERE task_id = $1 AND state = 'RUNNING'"
+                + " AND lease_expires_at > now()),"
+                + " picked AS (SELECT task_id, device_id FROM task.task_device WHERE task_id = $1"
                 + " AND ((state = 'PENDING' AND (lease_expires_at IS NULL OR lease_expires_at < now()))"
-                + " OR (state = 'RUNNING' AND lease_expires_at < now())) ORDER BY position LIMIT $4 FOR UPDATE SKIP LOCKED)"
-                + " RETURNING device_id, device_name, attempts").execute(Tuple.of(taskId, owner, lease, take)).flatMap(claimed -> {
+                + " OR (state = 'RUNNING' AND lease_expires_at < now())) ORDER BY position"
+                + " LIMIT (SELECT greatest(0, least($4, $5 - n)) FROM running) FOR UPDATE SKIP LOCKED),"
+                + " claimed AS (UPDATE task.task_device d SET state = 'RUNNING', attempts = attempts + 1, lease_owner = $2,"
+                + " lease_expires_at = now() + ($3::float8 * interval '1 ms'), started_at = coalesce(started_at, clock_timestamp())"
+                + " FROM picked p WHERE d.task_id = p.task_id AND d.device_id = p.device_id RETURNING d.device_id, d.device_name,"
+                + " d.attempts),"
+                + " started AS (UPDATE task.task SET state = 'RUNNING', started_at = coalesce(started_at, now())"
+                + " WHERE id = $1 AND state = 'PENDING' AND EXISTS (SELECT 1 FROM claimed))"
+                + " SELECT device_id, device_name, attempts FROM claimed")
+                .execute(Tuple.of(taskId, owner, lease, room, task.getInteger("concurrency"))).flatMap(claimed -> {
                     List<ClaimedDevice> devices = new ArrayList<>();
                     claimed.forEach(row -> devices.add(new ClaimedDevice(taskId, row.getUUID("device_id"), row.getString("device_name"),
-                            row.getInteger("attempts"), commands, timeout, submittedBy)));
-                    Uni<List<ClaimedDevice>> locked = task.getBoolean("config_changing") ? lockDevices(conn, taskId, devices, lease)
-                            : Uni.createFrom().item(devices);
-                    return locked.call(kept -> devices.isEmpty() ? Uni.createFrom().voidItem()
-                            : conn.preparedQuery("UPDATE task.task SET state = 'RUNNING', started_at = coalesce(started_at, now())"
-                                    + " WHERE id = $1 AND state = 'PENDING'").execute(Tuple.of(taskId)).replaceWithVoid());
+                            row.getInteger("attempts"), commands, timeout, submittedBy, configChanging)));
+                    return configChanging ? lockDevices(conn, taskId, devices, lease) : Uni.createFrom().item(devices);
                 });
     }
 
@@ -158,9 +152,11 @@ public class WorkQueue {
 
     /**
      * Writes many devices' results in one transaction, each only if its attempt still holds the device (else another replica
-     * took it over after our lease ran out, and that attempt's result is the one); then, once per task touched, applies the
-     * failure threshold and ends the task if done. One statement per step, so the task row is locked once per batch, not
-     * once per device: that lock is what serialises replicas recording results of the same task.
+     * took it over after our lease ran out, and that attempt's result is the one). The first statement locks the batch's
+     * task rows in id order (two replicas never lock them crosswise), writes the results with their numbers in their task's
+     * event sequence and moves each sequence on. Holding the task rows until the commit serialises replicas recording results
+     * of the same task, so numbers are committed in the order they are given, and the counts read next are this task's
+     * truth: then, once per task touched, the failure threshold and, when nothing is left to run, the end.
      */
     public Uni<Recorded> recordAll(List<Finished> batch, String owner) {
         if (batch.isEmpty()) {
@@ -187,71 +183,67 @@ public class WorkQueue {
             results[i] = new JsonArray(result.results() == null ? List.of() : new ArrayList<>(result.results())).encode();
             durations[i] = result.durationMs();
         }
-        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE task.task_device d SET state = u.state, error_kind = u.error_kind,"
-                + " error = u.error, results = u.results::jsonb, finished_at = clock_timestamp(), duration_ms = u.duration_ms,"
-                + " lease_owner = NULL, lease_expires_at = NULL"
-                + " FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])"
-                + " AS u(task_id, device_id, attempt, state, error_kind, error, results, duration_ms)"
-                + " WHERE d.task_id = u.task_id AND d.device_id = u.device_id AND d.attempts = u.attempt AND d.lease_owner = $9"
-                + " AND d.state = 'RUNNING' RETURNING d.task_id, d.device_id")
-                .execute(Tuple.tuple(Arrays.asList(tasks, devices, attempts, states, errorKinds, errors, results, durations, owner)))
+        UUID[] taskIds = batch.stream().map(f -> f.device().taskId()).distinct().toArray(UUID[]::new);
+        return pool.withTransaction(conn -> conn.preparedQuery("WITH locked AS (SELECT id, event_seq FROM task.task"
+                + " WHERE id = ANY($10::uuid[]) ORDER BY id FOR UPDATE),"
+                + " u AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],"
+                + " $8::bigint[]) WITH ORDINALITY AS u(task_id, device_id, attempt, state, error_kind, error, results, duration_ms, ord)),"
+                + " eligible AS (SELECT u.*, l.event_seq + row_number() OVER (PARTITION BY u.task_id ORDER BY u.ord) AS seq"
+                + " FROM u JOIN locked l ON l.id = u.task_id JOIN task.task_device d ON d.task_id = u.task_id"
+                + " AND d.device_id = u.device_id WHERE d.attempts = u.attempt AND d.lease_owner = $9 AND d.state = 'RUNNING'),"
+                + " written AS (UPDATE task.task_device d SET state = e.state, error_kind = e.error_kind, error = e.error,"
+                + " results = e.results::jsonb, finished_at = clock_timestamp(), duration_ms = e.duration_ms, lease_owner = NULL,"
+                + " lease_expires_at = NULL, event_seq = e.seq FROM eligible e WHERE d.task_id = e.task_id AND d.device_id = e.device_id"
+                + " AND d.attempts = e.attempt AND d.lease_owner = $9 AND d.state = 'RUNNING'"
+                + " RETURNING d.task_id, d.device_id, d.event_seq),"
+                + " numbered AS (UPDATE task.task t SET event_seq = w.last FROM (SELECT task_id, max(event_seq) AS last FROM written"
+                + " GROUP BY task_id) w WHERE t.id = w.task_id)"
+                + " SELECT task_id, device_id, event_seq FROM written")
+                .execute(Tuple.tuple(Arrays.asList(tasks, devices, attempts, states, errorKinds, errors, results, durations, owner,
+                        taskIds)))
                 .flatMap(updated -> {
                     Map<String, Long> eventIds = new LinkedHashMap<>();
-                    List<String> written = new ArrayList<>();
-                    updated.forEach(row -> written.add(row.getUUID(0) + "/" + row.getUUID(1)));
+                    updated.forEach(row -> eventIds.put(key(row.getUUID(0), row.getUUID(1)), row.getLong(2)));
                     List<Finished> counted = batch.stream()
-                            .filter(f -> written.contains(f.device().taskId() + "/" + f.device().deviceId())).toList();
+                            .filter(f -> eventIds.containsKey(key(f.device().taskId(), f.device().deviceId()))).toList();
                     if (counted.isEmpty()) {
                         return Uni.createFrom().item(new Recorded(counted, Map.of(), Map.of()));
                     }
-                    UUID[] lockTasks = counted.stream().map(f -> f.device().taskId()).toArray(UUID[]::new);
-                    UUID[] lockDevices = counted.stream().map(f -> f.device().deviceId()).toArray(UUID[]::new);
-                    return conn.preparedQuery("DELETE FROM task.device_lock WHERE (device_id, task_id) IN"
-                            + " (SELECT * FROM unnest($1::uuid[], $2::uuid[]))").execute(Tuple.of(lockDevices, lockTasks))
-                            .flatMap(ignored -> progress(conn, counted, eventIds))
+                    return unlockDevices(conn, counted).flatMap(ignored -> progress(conn, counted))
                             .map(progress -> new Recorded(counted, progress, eventIds));
                 }));
     }
 
-    /**
-     * Per task of the batch, in a fixed order (so two replicas never lock task rows crosswise): event numbers, threshold, then
-     * the end.
-     */
-    private Uni<Map<UUID, TaskProgress>> progress(SqlConnection conn, List<Finished> counted, Map<String, Long> eventIds) {
+    /** The device locks of config-changing tasks whose results were written. */
+    private Uni<Void> unlockDevices(SqlConnection conn, List<Finished> counted) {
+        List<ClaimedDevice> held = counted.stream().map(Finished::device).filter(ClaimedDevice::configChanging).toList();
+        if (held.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery("DELETE FROM task.device_lock WHERE (device_id, task_id) IN (SELECT * FROM unnest($1::uuid[],"
+                + " $2::uuid[]))").execute(Tuple.of(held.stream().map(ClaimedDevice::deviceId).toArray(UUID[]::new),
+                        held.stream().map(ClaimedDevice::taskId).toArray(UUID[]::new))).replaceWithVoid();
+    }
+
+    /** Per task of the batch (its row locked by this transaction): the threshold when a device failed, the counts, the end. */
+    private Uni<Map<UUID, TaskProgress>> progress(SqlConnection conn, List<Finished> counted) {
         Map<UUID, Boolean> anyFailed = new java.util.TreeMap<>();
-        Map<UUID, List<UUID>> devices = new LinkedHashMap<>();
-        counted.forEach(f -> {
-            anyFailed.merge(f.device().taskId(), !f.result().ok(), Boolean::logicalOr);
-            devices.computeIfAbsent(f.device().taskId(), id -> new ArrayList<>()).add(f.device().deviceId());
-        });
+        counted.forEach(f -> anyFailed.merge(f.device().taskId(), !f.result().ok(), Boolean::logicalOr));
         Map<UUID, TaskProgress> progress = new LinkedHashMap<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Map.Entry<UUID, Boolean> task : anyFailed.entrySet()) {
             UUID taskId = task.getKey();
-            chain = chain.flatMap(ignored -> number(conn, taskId, devices.get(taskId), eventIds))
-                    .flatMap(ignored -> (task.getValue() ? applyThreshold(conn, taskId) : Uni.createFrom().voidItem())
-                    .flatMap(none -> finish(conn, taskId)).invoke(state -> progress.put(taskId, state)).replaceWithVoid());
+            chain = chain.flatMap(ignored -> (task.getValue() ? applyThreshold(conn, taskId) : Uni.createFrom().voidItem())
+                    .flatMap(none -> finishIfDone(conn, taskId)).invoke(state -> progress.put(taskId, state)).replaceWithVoid());
         }
         return chain.map(ignored -> progress);
     }
 
-    /**
-     * Gives the devices the next numbers of their task's event sequence. Taking them locks the task row until the commit, so
-     * a replica recording results of the same task waits: numbers are committed in the order they are given.
-     */
-    private Uni<Void> number(SqlConnection conn, UUID taskId, List<UUID> devices, Map<String, Long> eventIds) {
-        return conn.preparedQuery("UPDATE task.task SET event_seq = event_seq + $2 WHERE id = $1 RETURNING event_seq")
-                .execute(Tuple.of(taskId, devices.size())).flatMap(rows -> {
-                    long first = rows.iterator().next().getLong(0) - devices.size() + 1;
-                    Long[] numbers = new Long[devices.size()];
-                    for (int i = 0; i < numbers.length; i++) {
-                        numbers[i] = first + i;
-                        eventIds.put(key(taskId, devices.get(i)), numbers[i]);
-                    }
-                    return conn.preparedQuery("UPDATE task.task_device d SET event_seq = u.seq FROM unnest($2::uuid[], $3::bigint[])"
-                            + " AS u(device_id, seq) WHERE d.task_id = $1 AND d.device_id = u.device_id")
-                            .execute(Tuple.of(taskId, devices.toArray(UUID[]::new), numbers)).replaceWithVoid();
-                });
+    /** The counts, and the end when no device is pending or running (the caller holds the task row). */
+    private Uni<TaskProgress> finishIfDone(SqlConnection conn, UUID taskId) {
+        return counts(conn, taskId).flatMap(counts -> counts.get("PENDING") + counts.get("RUNNING") > 0
+                ? Uni.createFrom().item(new TaskProgress(Optional.empty(), counts))
+                : end(conn, taskId).map(state -> new TaskProgress(state, counts)));
     }
 
     /** Puts a claimed device back, to be offered again after {@code retryDelay} (the device service was unreachable). */
@@ -302,16 +294,20 @@ public class WorkQueue {
      */
     private Uni<TaskProgress> finish(SqlConnection conn, UUID taskId) {
         return conn.preparedQuery("SELECT 1 FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(taskId))
-                .flatMap(locked -> conn.preparedQuery("UPDATE task.task t SET finished_at = now(),"
+                .flatMap(locked -> end(conn, taskId)).flatMap(ended -> counts(conn, taskId).map(counts -> new TaskProgress(ended, counts)));
+    }
+
+    /** The task's final state, set by this call; empty when it had ended already or still has devices to run. */
+    private Uni<Optional<String>> end(SqlConnection conn, UUID taskId) {
+        return conn.preparedQuery("UPDATE task.task t SET finished_at = now(),"
                 + " state = CASE WHEN t.cancel_requested THEN 'CANCELLED'"
                 + " WHEN t.threshold_exceeded THEN 'FAILED'"
                 + " WHEN NOT EXISTS (SELECT 1 FROM task.task_device WHERE task_id = t.id AND state <> 'SUCCEEDED') THEN 'SUCCEEDED'"
                 + " WHEN NOT EXISTS (SELECT 1 FROM task.task_device WHERE task_id = t.id AND state = 'SUCCEEDED') THEN 'FAILED'"
                 + " ELSE 'PARTIAL' END WHERE t.id = $1 AND t.state IN ('PENDING', 'RUNNING')"
                 + " AND NOT EXISTS (SELECT 1 FROM task.task_device WHERE task_id = $1 AND state IN ('PENDING', 'RUNNING'))"
-                + " RETURNING t.state")
-                .execute(Tuple.of(taskId))).flatMap(ended -> counts(conn, taskId).map(counts -> new TaskProgress(
-                        ended.iterator().hasNext() ? Optional.of(ended.iterator().next().getString(0)) : Optional.empty(), counts)));
+                + " RETURNING t.state").execute(Tuple.of(taskId))
+                .map(ended -> ended.iterator().hasNext() ? Optional.of(ended.iterator().next().getString(0)) : Optional.<String>empty());
     }
 
     static Uni<Map<String, Integer>> counts(io.vertx.mutiny.sqlclient.SqlClient client, UUID taskId) {

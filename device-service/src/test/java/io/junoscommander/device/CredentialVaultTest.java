@@ -2,6 +2,7 @@ package io.junoscommander.device;
 
 import static io.junoscommander.device.InventoryApiTest.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasKey;
@@ -10,9 +11,12 @@ import io.junoscommander.infra.testing.InfraTestResource;
 import io.junoscommander.infra.testing.SharedInfra;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
@@ -56,6 +60,30 @@ class CredentialVaultTest {
                 .post("/api/v1/credentials").then().statusCode(400).contentType("application/problem+json");
         as("operator").contentType("application/json").body(Map.of("name", "op-" + run, "username", "u", "password", "p")).when()
                 .post("/api/v1/credentials").then().statusCode(403);
+    }
+
+    @Test
+    void aNameIsTakenOnceAndAReplacementKeepsTheCreationTime() {
+        Map<String, Object> first = Map.of("name", "unique-" + run, "username", "u", "password", "p");
+        JsonPath created = as("admin").contentType("application/json").body(first).when()
+                .post("/api/v1/credentials").then().statusCode(201).extract().jsonPath();
+        as("admin").contentType("application/json").body(first).when().post("/api/v1/credentials").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("unique-" + run));
+        String other = as("admin").contentType("application/json").body(Map.of("name", "other-" + run, "username", "u", "password",
+                "p")).when().post("/api/v1/credentials").then().statusCode(201).extract().path("id");
+        as("admin").contentType("application/json").body(first).when().put("/api/v1/credentials/" + other).then().statusCode(409)
+                .contentType("application/problem+json");
+        String id = created.getString("id");
+        String replacedCreatedAt = as("admin").contentType("application/json").body(Map.of("name", "unique-" + run, "username", "v",
+                "password", "q")).when().put("/api/v1/credentials/" + id).then().statusCode(200).body("username", equalTo("v"))
+                .body("hasPassword", equalTo(true)).extract().path("createdAt");
+        String readCreatedAt = as("viewer").when().get("/api/v1/credentials/" + id).then().statusCode(200).body("username", equalTo("v"))
+                .extract().path("createdAt");
+        Instant createdAt = OffsetDateTime.parse(created.getString("createdAt")).toInstant();
+        assertThat(OffsetDateTime.parse(replacedCreatedAt).toInstant()).isEqualTo(createdAt);
+        assertThat(OffsetDateTime.parse(readCreatedAt).toInstant()).isEqualTo(createdAt);
+        as("admin").contentType("application/json").body(Map.of("name", "ghost-" + run, "username", "u", "password", "p")).when()
+                .put("/api/v1/credentials/" + UUID.randomUUID()).then().statusCode(404).contentType("application/problem+json");
     }
 
     @Test

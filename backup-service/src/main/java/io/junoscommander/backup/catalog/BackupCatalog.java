@@ -1,5 +1,6 @@
 package io.junoscommander.backup.catalog;
 
+import io.junoscommander.support.persistence.Rows;
 import io.junoscommander.support.problem.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
@@ -53,7 +54,7 @@ public class BackupCatalog {
                             + "/";
                     run.encrypted = encrypted;
                     return run.<BackupRun>persistAndFlush();
-                })).onFailure(BackupCatalog::isUniqueViolation).recoverWithUni(e -> running(kind).map(other -> {
+                })).onFailure(Rows::isUniqueViolation).recoverWithUni(e -> running(kind).map(other -> {
                     String id = other.map(r -> r.id.toString()).orElse("unknown");
                     throw new ProblemException(409, "backup-running", "Backup already running", "a " + kind.wireName()
                             + " backup is running already (" + id + "); two of one kind never run at once", List.of())
@@ -151,18 +152,6 @@ public class BackupCatalog {
     public Uni<List<BackupRun>> latestOfEachKind() {
         return Panache.withSession(() -> BackupRun.<BackupRun>find("from BackupRun b where b.startedAt = (select max(r.startedAt)"
                 + " from BackupRun r where r.kind = b.kind)").list());
-    }
-
-    static boolean isUniqueViolation(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-            if (cause instanceof org.hibernate.exception.ConstraintViolationException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static OffsetDateTime now() {

@@ -1,17 +1,27 @@
 package io.junoscommander.device.credential;
 
+import io.junoscommander.support.persistence.Rows;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
-/** SQL for the {@code device.credential} table, through PgBouncer. */
+/**
+ * The {@code device.credential} table: create, read, replace, delete and re-encrypt through {@link CredentialEntity}
+ * (Hibernate Reactive Panache, through PgBouncer). A fan-out's secrets stay one plain query ({@link #findAll}): it runs on
+ * every command to many devices, from whichever thread resolves them, where a Hibernate Reactive session (event loop only)
+ * would add work and a thread constraint for nothing.
+ */
 @ApplicationScoped
 public class CredentialRepository {
 
@@ -25,44 +35,55 @@ public class CredentialRepository {
     }
 
     public Uni<List<Credential>> list() {
-        return pool.query("SELECT " + COLUMNS + " FROM device.credential ORDER BY name").execute().map(CredentialRepository::all);
+        return Panache.withSession(() -> CredentialEntity.<CredentialEntity>listAll(Sort.by("name")))
+                .map(all -> all.stream().map(CredentialEntity::credential).toList());
     }
 
     public Uni<Optional<Credential>> find(UUID id) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM device.credential WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> all(rows).stream().findFirst());
+        return Panache.withSession(() -> CredentialEntity.<CredentialEntity>findById(id))
+                .map(found -> Optional.ofNullable(found).map(CredentialEntity::credential));
     }
 
     /** The credentials among {@code ids}, in one query (a fan-out's devices share a few). */
     public Uni<List<Credential>> findAll(List<UUID> ids) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM device.credential WHERE id = ANY($1::uuid[])")
-                .execute(Tuple.of(ids.toArray(UUID[]::new))).map(CredentialRepository::all);
+                .execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> {
+                    List<Credential> found = new ArrayList<>();
+                    for (Row row : rows) {
+                        found.add(new Credential(row.getUUID("id"), row.getString("name"), row.getString("username"),
+                                row.getString("key_id"), bytes(row, "password_secret"), bytes(row, "private_key_secret"),
+                                bytes(row, "passphrase_secret"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at")));
+                    }
+                    return found;
+                });
     }
 
-    public Uni<Optional<Credential>> findByName(SqlClient client, String name) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM device.credential WHERE name = $1").execute(Tuple.of(name))
-                .map(rows -> all(rows).stream().findFirst());
+    public Uni<Credential> insert(Credential sealed) {
+        return Panache.withTransaction(() -> {
+            CredentialEntity credential = new CredentialEntity();
+            credential.id = sealed.id();
+            credential.apply(sealed);
+            credential.createdAt = Rows.now();
+            credential.updatedAt = credential.createdAt;
+            return credential.persist().map(saved -> credential.credential());
+        });
     }
 
-    public Uni<Credential> insert(Credential c) {
-        return pool.preparedQuery("INSERT INTO device.credential (id, name, username, key_id, password_secret, private_key_secret, "
-                + "passphrase_secret) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
-                .execute(Tuple.tuple(List.of(c.id(), c.name(), c.username(), c.keyId())).addValue(buffer(c.passwordSecret()))
-                        .addValue(buffer(c.privateKeySecret())).addValue(buffer(c.passphraseSecret())))
-                .map(rows -> all(rows).get(0));
-    }
-
-    public Uni<Optional<Credential>> update(SqlClient client, Credential c) {
-        return client.preparedQuery("UPDATE device.credential SET name = $2, username = $3, key_id = $4, password_secret = $5, "
-                + "private_key_secret = $6, passphrase_secret = $7, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS)
-                .execute(Tuple.tuple(List.of(c.id(), c.name(), c.username(), c.keyId())).addValue(buffer(c.passwordSecret()))
-                        .addValue(buffer(c.privateKeySecret())).addValue(buffer(c.passphraseSecret())))
-                .map(rows -> all(rows).stream().findFirst());
+    /** The row is locked until the transaction ends, so concurrent replacements (and a re-encryption) queue. */
+    public Uni<Optional<Credential>> update(Credential sealed) {
+        return Panache.withTransaction(() -> CredentialEntity.<CredentialEntity>findById(sealed.id(), LockModeType.PESSIMISTIC_WRITE)
+                .map(credential -> {
+                    if (credential == null) {
+                        return Optional.<Credential>empty();
+                    }
+                    credential.apply(sealed);
+                    credential.updatedAt = Rows.now();
+                    return Optional.of(credential.credential());
+                }));
     }
 
     public Uni<Boolean> delete(UUID id) {
-        return pool.preparedQuery("DELETE FROM device.credential WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.rowCount() == 1);
+        return Panache.withTransaction(() -> CredentialEntity.deleteById(id));
     }
 
     public Uni<Long> devicesUsing(UUID id) {
@@ -70,28 +91,21 @@ public class CredentialRepository {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    /** Rows not under {@code keyId}, locked so two re-encryptions never race. */
-    public Uni<List<Credential>> lockNotUnderKey(SqlClient client, String keyId) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM device.credential WHERE key_id <> $1 ORDER BY id FOR UPDATE")
-                .execute(Tuple.of(keyId)).map(CredentialRepository::all);
-    }
-
-    private static io.vertx.core.buffer.Buffer buffer(byte[] bytes) {
-        return bytes == null ? null : io.vertx.core.buffer.Buffer.buffer(bytes);
+    /**
+     * In one transaction, every credential not under {@code keyId}, locked in id order (two re-encryptions never race),
+     * replaced by what {@code reseal} makes of it; answers how many moved.
+     */
+    public Uni<Integer> resealNotUnderKey(String keyId, UnaryOperator<Credential> reseal) {
+        return Panache.withTransaction(() -> CredentialEntity.<CredentialEntity>find("keyId <> ?1", Sort.by("id"), keyId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list().flatMap(stale -> Multi.createFrom().iterable(stale)
+                        .invoke(credential -> {
+                            credential.apply(reseal.apply(credential.credential()));
+                            credential.updatedAt = Rows.now();
+                        }).collect().asList().map(List::size)));
     }
 
     private static byte[] bytes(Row row, String column) {
         var value = row.getBuffer(column);
         return value == null ? null : value.getBytes();
-    }
-
-    private static List<Credential> all(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
-        List<Credential> found = new ArrayList<>();
-        for (Row row : rows) {
-            found.add(new Credential(row.getUUID("id"), row.getString("name"), row.getString("username"), row.getString("key_id"),
-                    bytes(row, "password_secret"), bytes(row, "private_key_secret"), bytes(row, "passphrase_secret"),
-                    row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at")));
-        }
-        return found;
     }
 }

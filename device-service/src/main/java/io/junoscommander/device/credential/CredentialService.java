@@ -1,9 +1,8 @@
 package io.junoscommander.device.credential;
 
+import io.junoscommander.support.persistence.Rows;
 import io.junoscommander.support.problem.ProblemException;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.List;
@@ -19,12 +18,10 @@ public class CredentialService {
 
     private final CredentialRepository repository;
     private final SecretCipher cipher;
-    private final Pool pool;
 
-    CredentialService(CredentialRepository repository, SecretCipher cipher, Pool pool) {
+    CredentialService(CredentialRepository repository, SecretCipher cipher) {
         this.repository = repository;
         this.cipher = cipher;
-        this.pool = pool;
     }
 
     /** Plain secrets for one login; lives only as long as the SSH authentication that needs it. */
@@ -40,13 +37,12 @@ public class CredentialService {
     }
 
     public Uni<Credential> create(CredentialRequest request) {
-        return repository.insert(seal(UUID.randomUUID(), request)).onFailure(CredentialService::isUniqueViolation)
+        return repository.insert(seal(UUID.randomUUID(), request)).onFailure(Rows::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("a credential named '" + request.name() + "' already exists"));
     }
 
     public Uni<Credential> replace(UUID id, CredentialRequest request) {
-        return pool.withTransaction(client -> repository.update(client, seal(id, request)))
-                .onFailure(CredentialService::isUniqueViolation)
+        return repository.update(seal(id, request)).onFailure(Rows::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("a credential named '" + request.name() + "' already exists"))
                 .map(updated -> updated.orElseThrow(() -> ProblemException.notFound("credential " + id)));
     }
@@ -85,17 +81,11 @@ public class CredentialService {
     /** Re-encrypts every secret not under the active key, in one transaction; returns how many credentials moved. */
     public Uni<Integer> reencryptUnderActiveKey() {
         String active = cipher.activeKeyId();
-        return pool.withTransaction(client -> repository.lockNotUnderKey(client, active).flatMap(stale -> {
-            if (stale.isEmpty()) {
-                return Uni.createFrom().item(0);
-            }
-            return Multi.createFrom().iterable(stale).onItem().transformToUniAndConcatenate(c -> {
-                Secrets plain = open(c);
-                CredentialRequest again = new CredentialRequest(c.name(), c.username(), plain.password(), plain.privateKey(),
-                        plain.passphrase());
-                return repository.update(client, seal(c.id(), again));
-            }).collect().asList().map(List::size);
-        })).invoke(count -> SECURITY.infof("credential re-encryption: %d credential(s) moved to key %s", count, active));
+        return repository.resealNotUnderKey(active, stale -> {
+            Secrets plain = open(stale);
+            return seal(stale.id(), new CredentialRequest(stale.name(), stale.username(), plain.password(), plain.privateKey(),
+                    plain.passphrase()));
+        }).invoke(count -> SECURITY.infof("credential re-encryption: %d credential(s) moved to key %s", count, active));
     }
 
     private Credential seal(UUID id, CredentialRequest r) {
@@ -113,9 +103,5 @@ public class CredentialService {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    static boolean isUniqueViolation(Throwable e) {
-        return e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState());
     }
 }

@@ -1,5 +1,6 @@
 package io.junoscommander.device.inventory;
 
+import io.junoscommander.support.persistence.Rows;
 import io.junoscommander.support.problem.Problem;
 import io.junoscommander.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -46,7 +47,7 @@ public class DeviceService {
         return pool.withTransaction(client -> repository.credentialIds(client).flatMap(credentials -> {
             Device device = toDevice(UUID.randomUUID(), request, credentials, 0, new ArrayList<>());
             return repository.insert(client, device);
-        })).onFailure(DeviceService::isUniqueViolation)
+        })).onFailure(Rows::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("a device named '" + request.name() + "' already exists"));
     }
 
@@ -54,7 +55,7 @@ public class DeviceService {
         return pool.withConnection(client -> repository.credentialIds(client)).flatMap(credentials -> {
             Device device = toDevice(id, request, credentials, 0, new ArrayList<>());
             return repository.update(device);
-        }).onFailure(DeviceService::isUniqueViolation)
+        }).onFailure(Rows::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("a device named '" + request.name() + "' already exists"))
                 .map(updated -> updated.orElseThrow(() -> ProblemException.notFound("device " + id)));
     }
@@ -109,7 +110,7 @@ public class DeviceService {
                 }
                 return repository.insertBatch(client, devices, updateExisting).map(count -> new ImportResult(count, updateExisting));
             });
-        })).onFailure(DeviceService::isUniqueViolation)
+        })).onFailure(Rows::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("a device of the import was created concurrently; nothing was imported"));
     }
 
@@ -244,9 +245,5 @@ public class DeviceService {
         }
         return new Device(id, request.name(), request.host(), request.portOrDefault(), request.platform(), request.site(),
                 request.tagsOrEmpty(), request.attributesOrEmpty(), credentialId, request.enabledOrDefault(), null, null);
-    }
-
-    static boolean isUniqueViolation(Throwable e) {
-        return e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState());
     }
 }

@@ -1,6 +1,6 @@
 package io.junoscommander.gateway.audit;
 
-import io.junoscommander.gateway.Rows;
+import io.junoscommander.support.persistence.Rows;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Parameters;

@@ -1,6 +1,6 @@
 package io.junoscommander.gateway.identity;
 
-import io.junoscommander.gateway.Rows;
+import io.junoscommander.support.persistence.Rows;
 import io.junoscommander.support.security.Roles;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -48,7 +48,7 @@ public class UserRepository {
             user.updatedAt = now;
             user.passwordChangedAt = now;
             return user.persist().map(saved -> Optional.of(user.view()));
-        })).onFailure(UserRepository::isUniqueViolation).recoverWithItem(Optional.empty());
+        })).onFailure(Rows::isUniqueViolation).recoverWithItem(Optional.empty());
     }
 
     /** Changes what is given (null: unchanged); the row is locked until the transaction ends, so concurrent changes queue. */
@@ -84,17 +84,5 @@ public class UserRepository {
     @WithSession
     public Uni<Long> otherEnabledAdmins(String username) {
         return UserEntity.count("role = ?1 and enabled = true and username <> ?2", Roles.ADMIN, username);
-    }
-
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof org.hibernate.exception.ConstraintViolationException) {
-                return true;
-            }
-            if (cause instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

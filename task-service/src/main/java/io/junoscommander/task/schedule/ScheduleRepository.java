@@ -1,5 +1,8 @@
 package io.junoscommander.task.schedule;
 
+import io.junoscommander.support.persistence.Rows;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -7,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +19,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL for schedules and their runs. */
+/**
+ * Schedules and their runs. Creating, reading, replacing and deleting a schedule is plain create/read/update/delete on
+ * {@link ScheduleEntity} (Hibernate Reactive Panache, through PgBouncer like all runtime traffic); the fire path stays SQL,
+ * where it is the point: due schedules are locked with {@code SKIP LOCKED} so each replica takes others than its peers, and
+ * a period's fire is recorded once by its unique key.
+ */
 @ApplicationScoped
 public class ScheduleRepository {
 
@@ -33,29 +42,42 @@ public class ScheduleRepository {
     }
 
     public Uni<ScheduleView> insert(ScheduleView s) {
-        return pool.preparedQuery("INSERT INTO task.schedule (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, now(), now())"
-                + " RETURNING " + COLUMNS).execute(Tuple.tuple(Arrays.asList(s.id(), s.name(), s.cron(), s.timezone(), s.enabled(),
-                        new JsonObject(s.template()), s.nextFireAt(), s.createdBy()))).map(rows -> map(rows.iterator().next()));
+        return Panache.withTransaction(() -> {
+            ScheduleEntity schedule = new ScheduleEntity();
+            schedule.id = s.id();
+            schedule.apply(s);
+            schedule.createdBy = s.createdBy();
+            schedule.createdAt = Rows.now();
+            schedule.updatedAt = schedule.createdAt;
+            return schedule.persist().map(saved -> schedule.view());
+        });
     }
 
+    /** The row is locked until the transaction ends, so two concurrent replacements queue. */
     public Uni<Optional<ScheduleView>> update(ScheduleView s) {
-        return pool.preparedQuery("UPDATE task.schedule SET name = $2, cron = $3, timezone = $4, enabled = $5, template = $6,"
-                + " next_fire_at = $7, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS).execute(Tuple.tuple(Arrays.asList(s.id(),
-                        s.name(), s.cron(), s.timezone(), s.enabled(), new JsonObject(s.template()), s.nextFireAt())))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(map(rows.iterator().next())) : Optional.empty());
+        return Panache.withTransaction(() -> ScheduleEntity.<ScheduleEntity>findById(s.id(), LockModeType.PESSIMISTIC_WRITE)
+                .map(schedule -> {
+                    if (schedule == null) {
+                        return Optional.<ScheduleView>empty();
+                    }
+                    schedule.apply(s);
+                    schedule.updatedAt = Rows.now();
+                    return Optional.of(schedule.view());
+                }));
     }
 
     public Uni<Boolean> delete(UUID id) {
-        return pool.preparedQuery("DELETE FROM task.schedule WHERE id = $1").execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+        return Panache.withTransaction(() -> ScheduleEntity.deleteById(id));
     }
 
     public Uni<Optional<ScheduleView>> find(UUID id) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM task.schedule WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.iterator().hasNext() ? Optional.of(map(rows.iterator().next())) : Optional.empty());
+        return Panache.withSession(() -> ScheduleEntity.<ScheduleEntity>findById(id))
+                .map(found -> Optional.ofNullable(found).map(ScheduleEntity::view));
     }
 
     public Uni<List<ScheduleView>> list() {
-        return pool.query("SELECT " + COLUMNS + " FROM task.schedule ORDER BY name").execute().map(ScheduleRepository::all);
+        return Panache.withSession(() -> ScheduleEntity.<ScheduleEntity>listAll(Sort.by("name")))
+                .map(all -> all.stream().map(ScheduleEntity::view).toList());
     }
 
     public Uni<List<Run>> runs(UUID id, int limit) {

@@ -3,6 +3,7 @@ package io.junoscommander.task.schedule;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.junoscommander.support.config.ServiceIdentity;
+import io.junoscommander.support.persistence.Rows;
 import io.junoscommander.support.problem.ProblemException;
 import io.junoscommander.support.schedule.Cron;
 import io.junoscommander.task.api.TaskRequest;
@@ -47,12 +48,12 @@ public class ScheduleService {
     }
 
     public Uni<ScheduleView> create(ScheduleRequest request, String user) {
-        return repository.insert(toView(UUID.randomUUID(), request, user)).onFailure(ScheduleService::isUniqueViolation)
+        return repository.insert(toView(UUID.randomUUID(), request, user)).onFailure(Rows::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("a schedule named '" + request.name() + "' already exists"));
     }
 
     public Uni<ScheduleView> replace(UUID id, ScheduleRequest request, String user) {
-        return repository.update(toView(id, request, user)).onFailure(ScheduleService::isUniqueViolation)
+        return repository.update(toView(id, request, user)).onFailure(Rows::isUniqueViolation)
                 .transform(e -> ProblemException.conflict("a schedule named '" + request.name() + "' already exists"))
                 .map(found -> found.orElseThrow(() -> ProblemException.notFound("schedule " + id)));
     }
@@ -114,9 +115,5 @@ public class ScheduleService {
                     + " '*/15 * * * *' or six with seconds like '*/5 * * * * ?'");
         }
         return parsed.next(zone(timezone), after).orElseThrow(() -> ProblemException.badRequest("cron", "never fires"));
-    }
-
-    static boolean isUniqueViolation(Throwable e) {
-        return e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState());
     }
 }

@@ -1,10 +1,17 @@
+import static io.junoscommander.infra.testing.BenchSupport.admin;
+import static io.junoscommander.infra.testing.BenchSupport.cpuSeconds;
+import static io.junoscommander.infra.testing.BenchSupport.get;
+import static io.junoscommander.infra.testing.BenchSupport.loadAverage;
+import static io.junoscommander.infra.testing.BenchSupport.percentile;
+import static io.junoscommander.infra.testing.BenchSupport.post;
+import static io.junoscommander.infra.testing.BenchSupport.require;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.junoscommander.infra.InfraHarness;
-import io.junoscommander.infra.testing.InternalTokens;
-import java.net.ServerSocket;
+import io.junoscommander.infra.testing.BenchSupport;
+import io.junoscommander.infra.testing.PackagedService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +48,8 @@ public final class TaskBench {
         int devices = Integer.parseInt(args[1]);
         int concurrency = Integer.parseInt(args[2]);
         Path work = Files.createTempDirectory(Path.of("/tmp"), "jc-bench");
-        List<Process> processes = new ArrayList<>();
+        List<PackagedService> services = new ArrayList<>();
+        BenchSupport.Lab lab = null;
         try {
             InfraHarness infra = InfraHarness.startForTests("bench");
             // statement counts per round: pg_stat_statements must be loaded at server start
@@ -49,83 +57,42 @@ public final class TaskBench {
             infra.killPostgres();
             infra.startPostgres();
             infra.queryAsSuperuser("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-            Path inventory = work.resolve("inventory.json");
-            int port = freePort();
-            Map<String, String> env = new HashMap<>(infra.serviceEnvironment());
-            env.putAll(InternalTokens.configuration());
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
+            Map<String, String> env = new HashMap<>(PackagedService.testEnvironment(infra));
             env.put("CREDENTIAL_KEYS", "bench:" + Base64.getEncoder().encodeToString(key));
-            env.put("HTTP_PORT", Integer.toString(port));
-            // health is on the management interface, never on the API port
-            int managementPort = freePort();
-            env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-            env.put("HTTP_HOST", "127.0.0.1");
-            env.put("LOG_FORMAT", "console");
             env.put("SSH_MAX_CONCURRENT_DEVICES", Integer.toString(Math.max(concurrency, 256)));
             env.put("SSH_FANOUT_CONCURRENCY", Integer.toString(concurrency));
             env.put("SSH_SESSION_IDLE_TIMEOUT", SESSION_IDLE.toSeconds() + "s");
-            Process service = start(processes, work.resolve("device-service.log"), env, "java", "-jar",
-                    root.resolve("device-service/target/quarkus-app/quarkus-run.jar").toString());
-            String base = "http://127.0.0.1:" + port;
-            String management = "http://127.0.0.1:" + managementPort;
-            await("device service ready", () -> get(management + "/health/ready", null).statusCode() == 200);
+            PackagedService device = PackagedService.of("device-service").environment(env).maxHeap("1g").logDirectory(work)
+                    .readyTimeout(Duration.ofMinutes(2)).start();
+            services.add(device);
             // the lab takes free ports for its devices: start it once the service holds its own port
-            Process lab = start(processes, work.resolve("lab.log"), Map.of(), "java", "-Xmx1g", "-jar",
-                    jar(root.resolve("device-lab/target"), "device-lab-"), "--devices", Integer.toString(devices), "--base-port", "0",
-                    "--inventory", inventory.toString());
-            await("device lab inventory", () -> Files.exists(inventory));
-
-            String token = InternalTokens.bearer("bench", "admin");
-            String credential = JSON.readTree(post(base + "/api/v1/credentials", token,
-                    "{\"name\":\"bench-lab\",\"username\":\"lab\",\"password\":\"lab\"}").body()).get("id").asText();
-            ArrayNode importBody = JSON.createArrayNode();
-            for (JsonNode device : JSON.readTree(Files.readString(inventory))) {
-                ObjectNode entry = importBody.addObject();
-                entry.put("name", device.get("name").asText());
-                entry.put("host", device.get("host").asText());
-                entry.put("port", device.get("port").asInt());
-                entry.put("platform", device.get("platform").asText());
-                entry.put("credentialId", credential);
-            }
-            HttpResponse<String> imported = post(base + "/api/v1/devices/import", token, JSON.writeValueAsString(importBody));
-            require(imported.statusCode() == 200, "import failed: " + imported.body());
-            List<String> ids = new ArrayList<>();
-            for (int page = 0; ids.size() < devices; page++) {
-                JsonNode items = JSON.readTree(get(base + "/api/v1/devices?size=1000&page=" + page, token).body()).get("items");
-                require(items.size() > 0, "fewer devices listed than imported");
-                items.forEach(item -> ids.add(item.get("id").asText()));
-            }
+            lab = BenchSupport.startLab(root, work, devices);
+            List<String> ids = BenchSupport.importLab(device.url(), lab);
             Map<String, String> taskEnv = new HashMap<>(env);
-            taskEnv.put("DEVICE_SERVICE_URL", base);
+            taskEnv.put("DEVICE_SERVICE_URL", device.url());
             taskEnv.put("TASK_REPLICA_CAPACITY", Integer.toString(concurrency));
             taskEnv.put("TASK_POLL_INTERVAL", "1s");
-            List<String> replicas = new ArrayList<>();
-            List<String> replicaManagement = new ArrayList<>();
+            List<PackagedService> replicas = new ArrayList<>();
             for (String name : List.of("task-a", "task-b")) {
-                int replicaPort = freePort();
-                Map<String, String> replicaEnv = new HashMap<>(taskEnv);
-                replicaEnv.put("HTTP_PORT", Integer.toString(replicaPort));
-                int replicaManagementPort = freePort();
-                replicaEnv.put("MANAGEMENT_PORT", Integer.toString(replicaManagementPort));
-                replicaManagement.add("http://127.0.0.1:" + replicaManagementPort);
-                replicaEnv.put("INSTANCE_ID", name);
-                start(processes, work.resolve(name + ".log"), replicaEnv, "java", "-jar",
-                        root.resolve("task-service/target/quarkus-app/quarkus-run.jar").toString());
-                replicas.add("http://127.0.0.1:" + replicaPort);
+                replicas.add(PackagedService.of("task-service").name(name).environment(taskEnv).maxHeap("1g").logDirectory(work)
+                        .readyTimeout(Duration.ofMinutes(2)).launch());
             }
-            for (String replica : replicaManagement) {
-                await(replica + " ready", () -> get(replica + "/health/ready", null).statusCode() == 200);
+            services.addAll(replicas);
+            for (PackagedService replica : replicas) {
+                replica.awaitReady();
             }
             System.out.printf("task benchmark: %d lab devices, one command each, concurrency %d, two task-service replicas; load %s%n",
                     devices, concurrency, loadAverage());
             Map<String, List<Long>> measured = new LinkedHashMap<>();
-            measured.put("task-a", List.of(processes.get(processes.size() - 2).pid()));
-            measured.put("task-b", List.of(processes.get(processes.size() - 1).pid()));
-            measured.put("device-service", List.of(service.pid()));
+            measured.put("task-a", List.of(replicas.get(0).pid()));
+            measured.put("task-b", List.of(replicas.get(1).pid()));
+            measured.put("device-service", List.of(device.pid()));
             measured.put("lab", List.of(lab.pid()));
-            measured.putAll(infraProcesses(infra));
-            Bench bench = new Bench(infra, base, management, replicas, replicaManagement, ids, concurrency, measured);
+            measured.putAll(BenchSupport.infraProcesses(infra));
+            Bench bench = new Bench(infra, device.url(), device.managementUrl(), replicas.stream().map(PackagedService::url).toList(),
+                    replicas.stream().map(PackagedService::managementUrl).toList(), ids, concurrency, measured);
             // a fresh JVM spends its first round compiling: that round is reported apart; then the SSH sessions are let go
             // (idle timeout) so "cold" pays a new session per device, and "warm" reuses the sessions cold opened
             bench.task("jit-warmup");
@@ -140,12 +107,11 @@ public final class TaskBench {
                     100 * cold.rate() / rawCold.rate(), loadAverage());
             System.out.println("goal on a 2-core machine: warm >= 1,000 results/s and >= 60% of the raw warm fan-out; cold >= 300 results/s");
         } finally {
-            for (Process process : processes) {
-                process.destroy();
+            if (lab != null) {
+                lab.process().destroy();
+                lab.process().waitFor();
             }
-            for (Process process : processes) {
-                process.waitFor();
-            }
+            services.forEach(PackagedService::stop);
         }
     }
 
@@ -172,13 +138,13 @@ public final class TaskBench {
             Profile profile = profileStart();
             long startMillis = System.currentTimeMillis();
             // internal tokens live 60 s: each call gets a fresh one
-            HttpResponse<String> submitted = post(replicas.get(0) + "/api/v1/tasks", InternalTokens.bearer("bench", "admin"),
+            HttpResponse<String> submitted = post(replicas.get(0) + "/api/v1/tasks", admin(),
                     JSON.writeValueAsString(task));
             require(submitted.statusCode() == 202, "submit failed: " + submitted.body());
             String id = JSON.readTree(submitted.body()).get("id").asText();
             JsonNode state;
             while (true) {
-                HttpResponse<String> polled = get(replicas.get(1) + "/api/v1/tasks/" + id, InternalTokens.bearer("bench", "admin"));
+                HttpResponse<String> polled = get(replicas.get(1) + "/api/v1/tasks/" + id, admin());
                 require(polled.statusCode() == 200, "task status: " + polled.statusCode() + " " + polled.body());
                 state = JSON.readTree(polled.body());
                 if (state.path("final").asBoolean()) {
@@ -192,7 +158,7 @@ public final class TaskBench {
             List<Long> durations = new ArrayList<>();
             for (int page = 0; page * 1000 < ids.size(); page++) {
                 for (JsonNode row : JSON.readTree(get(replicas.get(0) + "/api/v1/tasks/" + id + "/results?size=1000&page=" + page,
-                        InternalTokens.bearer("bench", "admin")).body())) {
+                        admin()).body())) {
                     durations.add(row.path("durationMs").asLong());
                 }
             }
@@ -213,8 +179,8 @@ public final class TaskBench {
             Profile profile = profileStart();
             long start = System.nanoTime();
             HttpResponse<java.util.stream.Stream<String>> response = HTTP.send(HttpRequest.newBuilder(URI.create(deviceService
-                    + "/api/v1/devices/commands")).timeout(Duration.ofMinutes(5)).header("Authorization", InternalTokens.bearer("bench",
-                    "admin")).header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
+                    + "/api/v1/devices/commands")).timeout(Duration.ofMinutes(5)).header("Authorization", admin())
+                    .header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofLines());
             require(response.statusCode() == 200, "fan-out answered " + response.statusCode());
             List<Long> durations = new ArrayList<>();
@@ -315,111 +281,6 @@ public final class TaskBench {
             }
             out.append(String.format("%n"));
             return out.toString();
-        }
-    }
-
-    /** PostgreSQL (every backend), PgBouncer and Redis (servers and Sentinels) of the harness, by the pids its status shows. */
-    private static Map<String, List<Long>> infraProcesses(InfraHarness infra) {
-        Map<String, List<Long>> found = new LinkedHashMap<>();
-        java.util.regex.Pattern line = java.util.regex.Pattern.compile("^(\\S+)\\s.*running \\(pid (\\d+)\\)");
-        for (String status : infra.status()) {
-            java.util.regex.Matcher matcher = line.matcher(status);
-            if (matcher.find()) {
-                String name = matcher.group(1).startsWith("redis") ? "redis" : matcher.group(1);
-                found.computeIfAbsent(name, key -> new ArrayList<>()).add(Long.parseLong(matcher.group(2)));
-            }
-        }
-        return found;
-    }
-
-    private static String loadAverage() throws Exception {
-        return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
-    }
-
-    private static long percentile(List<Long> sorted, int p) {
-        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
-    }
-
-    /**
-     * User plus system CPU, in seconds, of these processes, their live descendants (PostgreSQL's backends) and the children
-     * they reaped (Linux clock ticks are 1/100 s).
-     */
-    private static double cpuSeconds(List<Long> pids) throws Exception {
-        double total = 0;
-        for (long pid : pids) {
-            List<Long> all = new ArrayList<>(List.of(pid));
-            ProcessHandle.of(pid).ifPresent(handle -> handle.descendants().forEach(child -> all.add(child.pid())));
-            for (long one : all) {
-                try {
-                    String stat = Files.readString(Path.of("/proc/" + one + "/stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + (one == pid
-                            ? Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : 0)) / 100.0;
-                } catch (java.io.IOException gone) {
-                    // a backend that ended in between: its time is in its parent's reaped children
-                }
-            }
-        }
-        return total;
-    }
-
-    private static Process start(List<Process> processes, Path log, Map<String, String> env, String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        processes.add(process);
-        return process;
-    }
-
-    private static String jar(Path folder, String prefix) throws Exception {
-        try (var files = Files.list(folder)) {
-            return files.map(Path::toString).filter(name -> name.contains(prefix) && name.endsWith(".jar") && !name.contains("original"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no " + prefix + "*.jar in " + folder + "; build first"));
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void await(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            require(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(200);
-        }
-    }
-
-    private static HttpResponse<String> get(String url, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).GET();
-        if (token != null) {
-            request.header("Authorization", token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> post(String url, String token, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).header("Authorization", token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalStateException(message);
         }
     }
 }

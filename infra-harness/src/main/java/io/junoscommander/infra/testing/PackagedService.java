@@ -184,6 +184,7 @@ public final class PackagedService implements AutoCloseable {
         private Duration readyTimeout = Duration.ofSeconds(90);
         private Path logDirectory = Path.of(System.getProperty("user.dir"), "target", "service-logs");
         private final List<String> jvmOptions = new ArrayList<>();
+        private Path jar;
 
         private Builder(String module) {
             this.module = module;
@@ -232,6 +233,12 @@ public final class PackagedService implements AutoCloseable {
             return this;
         }
 
+        /** Another build of the module's service (say main's, for a before/after) instead of this checkout's. */
+        public Builder jar(Path packaged) {
+            this.jar = packaged;
+            return this;
+        }
+
         public Builder logDirectory(Path directory) {
             this.logDirectory = directory;
             return this;
@@ -246,7 +253,7 @@ public final class PackagedService implements AutoCloseable {
 
         /** Starts the process without waiting: several services then start side by side, each awaited with {@link #awaitReady()}. */
         public PackagedService launch() {
-            Path jar = jar(module);
+            Path jar = this.jar != null ? this.jar : PackagedService.jar(module);
             int httpPort = port > 0 ? port : freePort();
             int mgmtPort = managementPort > 0 ? managementPort : freePort();
             Map<String, String> env = new LinkedHashMap<>();

@@ -37,13 +37,14 @@ public class TaskRepository {
                         task.perDeviceTimeoutSeconds(), task.failureThresholdPercent(), task.configChanging(), "PENDING", devices.size(),
                         task.createdBy(), task.scheduleId())))
                 .flatMap(rows -> {
-                    List<Tuple> batch = new ArrayList<>();
-                    for (int i = 0; i < devices.size(); i++) {
-                        batch.add(Tuple.of(task.id(), devices.get(i).getKey(), devices.get(i).getValue(), i));
-                    }
                     TaskView stored = map(rows.iterator().next());
+                    // one statement for the whole device list (a batch of single-row INSERTs is one statement per device)
+                    UUID[] ids = devices.stream().map(Map.Entry::getKey).toArray(UUID[]::new);
+                    String[] names = devices.stream().map(Map.Entry::getValue).toArray(String[]::new);
                     return conn.preparedQuery("INSERT INTO task.task_device (task_id, device_id, device_name, position, state)"
-                            + " VALUES ($1, $2, $3, $4, 'PENDING')").executeBatch(batch).replaceWith(stored);
+                            + " SELECT $1, d.device_id, d.device_name, (d.ord - 1)::int, 'PENDING'"
+                            + " FROM unnest($2::uuid[], $3::text[]) WITH ORDINALITY AS d(device_id, device_name, ord)")
+                            .execute(Tuple.of(task.id(), ids, names)).replaceWith(stored);
                 });
     }
 

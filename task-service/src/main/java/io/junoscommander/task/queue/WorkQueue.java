@@ -17,9 +17,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The durable work queue in PostgreSQL. Claiming locks the task row, so the task's concurrency holds across replicas,
- * and takes device rows with {@code FOR UPDATE SKIP LOCKED}; a row whose lease ran out is claimed again with the next
- * attempt number, and only the current attempt may write the result.
+ * The durable work queue in PostgreSQL. Claims of one task queue behind its claim lock, so the task's concurrency holds
+ * across replicas, and take device rows with {@code FOR UPDATE SKIP LOCKED}; a row whose lease ran out is claimed again
+ * with the next attempt number, and only the current attempt may write the result. Result writes hold the task row (the
+ * event sequence), so a claim never waits for a write nor a write for a claim.
  */
 @ApplicationScoped
 public class WorkQueue {
@@ -43,15 +44,18 @@ public class WorkQueue {
     }
 
     /**
-     * Claims up to {@code room} devices of the task, within its concurrency across all replicas. Two statements: the task row
-     * is locked first, on its own, because only a statement begun after that lock sees what another replica's claim committed
-     * while this one waited (one statement reads one snapshot, taken before the wait); then one statement counts the running
-     * devices, takes rows with {@code SKIP LOCKED}, leases them and marks the task running.
+     * Claims up to {@code room} devices of the task, within its concurrency across all replicas. Two statements: the first
+     * takes the task's claim lock (a transaction-scoped advisory lock, so claims of one task queue behind each other, which
+     * keeps the concurrency, but never behind a replica writing results, which holds the task row) and reads the task; the
+     * second, begun after the lock and so seeing what a claim committed while this one waited (one statement reads one
+     * snapshot), counts the running devices, takes rows with {@code SKIP LOCKED}, leases them and marks the task running.
+     * A result written meanwhile only frees room this claim does not see yet: the next claim takes it.
      */
     public Uni<List<ClaimedDevice>> claim(UUID taskId, String owner, int room) {
         double lease = config.lease().toMillis();
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT concurrency, config_changing, commands, per_device_timeout_seconds,"
-                + " created_by FROM task.task WHERE id = $1 AND state IN ('PENDING', 'RUNNING') AND NOT cancel_requested FOR UPDATE")
+                + " created_by FROM pg_advisory_xact_lock(hashtextextended($1::uuid::text, 0)), task.task WHERE id = $1"
+                + " AND state IN ('PENDING', 'RUNNING') AND NOT cancel_requested")
                 .execute(Tuple.of(taskId)).flatMap(rows -> rows.iterator().hasNext() ? takeRows(conn, taskId, owner, room, lease,
                         rows.iterator().next()) : Uni.createFrom().item(List.<ClaimedDevice>of())));
     }

@@ -32,26 +32,10 @@ GATEWAY_PID=${PIDS[1]}
 
 SESSION=$(login)
 
-# an internal token as the gateway mints it (ES256, 60 s), for the direct calls; minted right before each direct run
+# an internal token as the gateway mints it (InternalTokenMinter, ES256, 60 s), for the direct calls; minted right before
+# each direct run, on the gateway's class path
 internal_token() {
-    python3 - "$WORK/private.pem" <<'PY'
-import base64, json, subprocess, sys, time
-def b64(data): return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-now = int(time.time())
-header = b64(json.dumps({"alg": "ES256", "typ": "JWT"}).encode())
-claims = b64(json.dumps({"iss": "junoscommander-gateway", "aud": "junoscommander-services", "sub": "admin", "upn": "admin",
-                         "groups": ["viewer", "operator", "admin"], "iat": now, "exp": now + 60}).encode())
-der = subprocess.run(["openssl", "dgst", "-sha256", "-sign", sys.argv[1]], input=f"{header}.{claims}".encode(),
-                     capture_output=True, check=True).stdout
-# DER ECDSA signature -> raw r||s (JWS form)
-def read_int(buf, i):
-    assert buf[i] == 2
-    n = buf[i + 1]
-    return int.from_bytes(buf[i + 2:i + 2 + n], "big"), i + 2 + n
-r, i = read_int(der, 2)
-s, _ = read_int(der, i)
-print(f"{header}.{claims}.{b64(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}")
-PY
+    java -cp "$(cat "$ROOT/gateway-service/target/bench.classpath")" "$ROOT/bench/lib/MintToken.java" "$WORK/private.pem"
 }
 
 DIRECT_URL="http://127.0.0.1:$DEVICE_PORT/api/v1/instances"

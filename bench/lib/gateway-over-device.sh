@@ -6,7 +6,9 @@ command -v openssl >/dev/null || { echo "openssl is missing: apt-get install ope
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     echo "building (SKIP_BUILD=1 to reuse the last build)..."
-    ./mvnw -B -q -ntp package -DskipTests -pl service-support,infra-harness,device-service,gateway-service -am
+    # the class path file: MintToken (the direct calls' internal token) runs on the gateway's test class path
+    ./mvnw -B -q -ntp package dependency:build-classpath -DskipTests -pl service-support,infra-harness,device-service,gateway-service \
+        -am -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }

@@ -8,7 +8,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +35,7 @@ public class BackupCatalog {
      * Rows left running by a replica that died are closed as failed first.
      */
     public Uni<BackupRun> begin(BackupKind kind, String trigger, String requestedBy, String instanceId, String storage, boolean encrypted) {
-        OffsetDateTime now = now();
+        OffsetDateTime now = Rows.now();
         return Panache.withTransaction(() -> BackupRun.update("status = ?1, error = ?2, finishedAt = ?3 where kind = ?4 and status = ?5"
                 + " and heartbeatAt < ?6", BackupRun.FAILED, "abandoned: the replica running it stopped reporting", now, kind.wireName(),
                 BackupRun.RUNNING, now.minus(ABANDONED_AFTER)).flatMap(closed -> {
@@ -68,13 +67,13 @@ public class BackupCatalog {
     }
 
     public Uni<Void> heartbeat(UUID id) {
-        return Panache.withTransaction(() -> BackupRun.update("heartbeatAt = ?1 where id = ?2 and status = ?3", now(), id,
+        return Panache.withTransaction(() -> BackupRun.update("heartbeatAt = ?1 where id = ?2 and status = ?3", Rows.now(), id,
                 BackupRun.RUNNING)).replaceWithVoid();
     }
 
     public Uni<BackupRun> succeed(UUID id, Outcome outcome) {
         return Panache.withTransaction(() -> BackupRun.<BackupRun>findById(id).flatMap(run -> {
-            OffsetDateTime now = now();
+            OffsetDateTime now = Rows.now();
             run.status = BackupRun.SUCCEEDED;
             run.finishedAt = now;
             run.heartbeatAt = now;
@@ -96,7 +95,7 @@ public class BackupCatalog {
 
     public Uni<BackupRun> fail(UUID id, String error, Map<String, Object> details) {
         return Panache.withTransaction(() -> BackupRun.<BackupRun>findById(id).map(run -> {
-            OffsetDateTime now = now();
+            OffsetDateTime now = Rows.now();
             run.status = BackupRun.FAILED;
             run.finishedAt = now;
             run.heartbeatAt = now;
@@ -113,8 +112,8 @@ public class BackupCatalog {
 
     /** Marks a finished run as verified (or not) after a later check, e.g. a restore drill or a re-verification. */
     public Uni<Void> markVerified(UUID id, boolean verified, String error) {
-        return Panache.withTransaction(() -> BackupRun.update("verified = ?1, verifiedAt = ?2, error = ?3 where id = ?4", verified, now(),
-                error, id)).replaceWithVoid();
+        return Panache.withTransaction(() -> BackupRun.update("verified = ?1, verifiedAt = ?2, error = ?3 where id = ?4", verified,
+                Rows.now(), error, id)).replaceWithVoid();
     }
 
     public Uni<BackupRun> find(UUID id) {
@@ -152,9 +151,5 @@ public class BackupCatalog {
     public Uni<List<BackupRun>> latestOfEachKind() {
         return Panache.withSession(() -> BackupRun.<BackupRun>find("from BackupRun b where b.startedAt = (select max(r.startedAt)"
                 + " from BackupRun r where r.kind = b.kind)").list());
-    }
-
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

@@ -1,6 +1,7 @@
 package io.junoscommander.backup.devices;
 
 import io.junoscommander.backup.run.BackupJob;
+import io.junoscommander.support.persistence.Rows;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,7 +39,7 @@ public class DeviceConfigHistory {
             String requestedBy) {
         String sha256 = sha256(content);
         return Panache.withTransaction(() -> lockState(deviceId, deviceName).flatMap(state -> {
-            OffsetDateTime now = now();
+            OffsetDateTime now = Rows.now();
             state.deviceName = deviceName;
             state.lastAttemptAt = now;
             state.lastSuccessAt = now;
@@ -58,7 +58,7 @@ public class DeviceConfigHistory {
     public Uni<Void> recordFailure(UUID deviceId, String deviceName, String errorKind, String message) {
         return Panache.withTransaction(() -> lockState(deviceId, deviceName).invoke(state -> {
             state.deviceName = deviceName;
-            state.lastAttemptAt = now();
+            state.lastAttemptAt = Rows.now();
             state.consecutiveFailures++;
             state.errorKind = errorKind;
             state.errorMessage = message == null ? null : message.length() > 1000 ? message.substring(0, 1000) : message;
@@ -89,7 +89,7 @@ public class DeviceConfigHistory {
                 push.requestId = event.requestId();
                 push.taskId = event.taskId();
                 push.committedAt = event.committedAt();
-                push.recordedAt = now();
+                push.recordedAt = Rows.now();
                 state.deviceName = event.deviceName();
                 Uni<Void> versioned;
                 if (sha256.equals(state.latestSha256)) {
@@ -147,7 +147,7 @@ public class DeviceConfigHistory {
             version.requestId = requestId;
             version.taskId = taskId;
             version.fetchedAt = fetchedAt;
-            version.recordedAt = now();
+            version.recordedAt = Rows.now();
             state.latestVersion = version.version;
             state.latestSha256 = sha256;
             state.latestFetchedAt = fetchedAt;
@@ -246,9 +246,5 @@ public class DeviceConfigHistory {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

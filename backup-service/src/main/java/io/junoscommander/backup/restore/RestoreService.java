@@ -9,6 +9,7 @@ import io.junoscommander.backup.postgres.WalSource;
 import io.junoscommander.backup.run.BackupRunner;
 import io.junoscommander.backup.storage.BackupStorage;
 import io.junoscommander.support.config.ServiceIdentity;
+import io.junoscommander.support.persistence.Rows;
 import io.junoscommander.support.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -20,7 +21,6 @@ import jakarta.enterprise.inject.Instance;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +116,7 @@ public class RestoreService {
         run.status = RestoreRun.RUNNING;
         run.requestedBy = user;
         run.instanceId = instanceId;
-        run.startedAt = now();
+        run.startedAt = Rows.now();
         try {
             BackupRunner.awaitCatalog(() -> Panache.withTransaction(run::persist));
         } catch (Exception e) {
@@ -158,7 +158,7 @@ public class RestoreService {
         try {
             BackupRunner.awaitCatalog(() -> Panache.withTransaction(() -> RestoreRun.<RestoreRun>findById(restoreId).invoke(run -> {
                 run.status = status;
-                run.finishedAt = now();
+                run.finishedAt = Rows.now();
                 run.durationMs = (System.nanoTime() - startNanos) / 1_000_000;
                 run.error = error;
                 if (outcome != null) {
@@ -262,10 +262,6 @@ public class RestoreService {
         BackupRunner.awaitCatalog(() -> catalog.markVerified(backupId, report.verified(), report.error()));
         LOG.infof("backup %s re-verified: %s", backupId, report.verified() ? "intact" : report.error());
         return report;
-    }
-
-    private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
     /** The newest verified full backup, for the drill. */

@@ -43,6 +43,11 @@ public final class TaskBench {
     private static final Duration SESSION_IDLE = Duration.ofSeconds(15);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** Another build's packaged jar ({@code quarkus-run.jar}) for a before/after run against the same bench and lab. */
+    private static java.util.Optional<Path> otherJar(String variable) {
+        return java.util.Optional.ofNullable(System.getenv(variable)).filter(v -> !v.isBlank()).map(Path::of);
+    }
+
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]).toAbsolutePath();
         int devices = Integer.parseInt(args[1]);
@@ -64,8 +69,10 @@ public final class TaskBench {
             env.put("SSH_MAX_CONCURRENT_DEVICES", Integer.toString(Math.max(concurrency, 256)));
             env.put("SSH_FANOUT_CONCURRENCY", Integer.toString(concurrency));
             env.put("SSH_SESSION_IDLE_TIMEOUT", SESSION_IDLE.toSeconds() + "s");
-            PackagedService device = PackagedService.of("device-service").environment(env).maxHeap("1g").logDirectory(work)
-                    .readyTimeout(Duration.ofMinutes(2)).start();
+            PackagedService.Builder deviceBuilder = PackagedService.of("device-service").environment(env).maxHeap("1g")
+                    .logDirectory(work).readyTimeout(Duration.ofMinutes(2));
+            otherJar("DEVICE_SERVICE_JAR").ifPresent(deviceBuilder::jar);
+            PackagedService device = deviceBuilder.start();
             services.add(device);
             // the lab takes free ports for its devices: start it once the service holds its own port
             lab = BenchSupport.startLab(root, work, devices);
@@ -76,8 +83,10 @@ public final class TaskBench {
             taskEnv.put("TASK_POLL_INTERVAL", "1s");
             List<PackagedService> replicas = new ArrayList<>();
             for (String name : List.of("task-a", "task-b")) {
-                replicas.add(PackagedService.of("task-service").name(name).environment(taskEnv).maxHeap("1g").logDirectory(work)
-                        .readyTimeout(Duration.ofMinutes(2)).launch());
+                PackagedService.Builder replica = PackagedService.of("task-service").name(name).environment(taskEnv).maxHeap("1g")
+                        .logDirectory(work).readyTimeout(Duration.ofMinutes(2));
+                otherJar("TASK_SERVICE_JAR").ifPresent(replica::jar);
+                replicas.add(replica.launch());
             }
             services.addAll(replicas);
             for (PackagedService replica : replicas) {

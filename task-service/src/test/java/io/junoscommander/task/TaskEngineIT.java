@@ -192,6 +192,7 @@ class TaskEngineIT {
             assertThat(response.statusCode()).isEqualTo(200);
             List<String> events = new ArrayList<>();
             List<String> devices = new ArrayList<>();
+            List<Map<String, Integer>> liveCounts = new ArrayList<>();
             String finalData = null;
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String event = null;
@@ -200,7 +201,13 @@ class TaskEngineIT {
                         event = line.substring(6).strip();
                         events.add(event);
                     } else if (line.startsWith("data:") && "device".equals(event)) {
-                        devices.add(new JsonPath(line.substring(5)).getString("deviceId"));
+                        JsonPath device = new JsonPath(line.substring(5));
+                        devices.add(device.getString("deviceId"));
+                        // live events carry the counts after their batch was written (caught-up ones carry none)
+                        Map<String, Integer> counts = device.getMap("counts", String.class, Integer.class);
+                        if (counts != null) {
+                            liveCounts.add(counts);
+                        }
                     } else if (line.startsWith("data:") && "final".equals(event)) {
                         finalData = line.substring(5);
                     }
@@ -212,6 +219,15 @@ class TaskEngineIT {
             assertThat(devices).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(25);
             assertThat(new JsonPath(finalData).getString("state")).isEqualTo("SUCCEEDED");
             assertThat(new JsonPath(finalData).getInt("counts.SUCCEEDED")).isEqualTo(30);
+            assertThat(new JsonPath(finalData).getInt("counts.PENDING") + new JsonPath(finalData).getInt("counts.RUNNING")).isZero();
+            // every device event's counts add up to the task's devices, at most 5 running, succeeded never going back
+            assertThat(liveCounts).isNotEmpty().allSatisfy(counts -> {
+                assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+                assertThat(counts.get("RUNNING")).isBetween(0, 5);
+            });
+            for (int i = 1; i < liveCounts.size(); i++) {
+                assertThat(liveCounts.get(i).get("SUCCEEDED")).isGreaterThanOrEqualTo(liveCounts.get(i - 1).get("SUCCEEDED"));
+            }
         } finally {
             slow.forEach(LabDevice::clearFaults);
         }

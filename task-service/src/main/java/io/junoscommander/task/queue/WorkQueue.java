@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -158,9 +159,10 @@ public class WorkQueue {
      * Writes many devices' results in one transaction, each only if its attempt still holds the device (else another replica
      * took it over after our lease ran out, and that attempt's result is the one). The first statement locks the batch's
      * task rows in id order (two replicas never lock them crosswise), writes the results with their numbers in their task's
-     * event sequence and moves each sequence on. Holding the task rows until the commit serialises replicas recording results
-     * of the same task, so numbers are committed in the order they are given, and the counts read next are this task's
-     * truth: then, once per task touched, the failure threshold and, when nothing is left to run, the end.
+     * event sequence and moves each sequence on (a trigger moves the finished counts on the same rows). Holding the task rows
+     * until the commit serialises replicas recording results of the same task, so numbers are committed in the order they
+     * are given, and the counts read next are this task's truth: then the failure threshold of a task with a failure, the
+     * counts of every task touched in one statement and, when nothing is left to run, the end.
      */
     public Uni<Recorded> recordAll(List<Finished> batch, String owner) {
         if (batch.isEmpty()) {
@@ -229,25 +231,62 @@ public class WorkQueue {
                         held.stream().map(ClaimedDevice::taskId).toArray(UUID[]::new))).replaceWithVoid();
     }
 
-    /** Per task of the batch (its row locked by this transaction): the threshold when a device failed, the counts, the end. */
+    /**
+     * Per task of the batch (its row locked by this transaction): the failure threshold when a device failed, then the
+     * counts, read in one statement from the finished counts the trigger keeps on the task rows (no count over the task's
+     * devices while its row is held), and the end of each task with nothing left to run.
+     */
     private Uni<Map<UUID, TaskProgress>> progress(SqlConnection conn, List<Finished> counted) {
-        Map<UUID, Boolean> anyFailed = new java.util.TreeMap<>();
+        Map<UUID, Boolean> anyFailed = new TreeMap<>();
         counted.forEach(f -> anyFailed.merge(f.device().taskId(), !f.result().ok(), Boolean::logicalOr));
-        Map<UUID, TaskProgress> progress = new LinkedHashMap<>();
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        Uni<Void> thresholds = Uni.createFrom().voidItem();
         for (Map.Entry<UUID, Boolean> task : anyFailed.entrySet()) {
-            UUID taskId = task.getKey();
-            chain = chain.flatMap(ignored -> (task.getValue() ? applyThreshold(conn, taskId) : Uni.createFrom().voidItem())
-                    .flatMap(none -> finishIfDone(conn, taskId)).invoke(state -> progress.put(taskId, state)).replaceWithVoid());
+            if (task.getValue()) {
+                thresholds = thresholds.flatMap(ignored -> applyThreshold(conn, task.getKey()));
+            }
         }
-        return chain.map(ignored -> progress);
+        UUID[] taskIds = anyFailed.keySet().toArray(UUID[]::new);
+        return thresholds.flatMap(ignored -> finishedCounts(conn, taskIds)).flatMap(byTask -> {
+            Map<UUID, TaskProgress> progress = new LinkedHashMap<>();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Map.Entry<UUID, Map<String, Integer>> task : byTask.entrySet()) {
+                Map<String, Integer> counts = task.getValue();
+                if (counts.get("PENDING") + counts.get("RUNNING") > 0) {
+                    progress.put(task.getKey(), new TaskProgress(Optional.empty(), counts));
+                } else {
+                    chain = chain.flatMap(none -> end(conn, task.getKey())
+                            .invoke(state -> progress.put(task.getKey(), new TaskProgress(state, counts))).replaceWithVoid());
+                }
+            }
+            return chain.map(none -> progress);
+        });
     }
 
-    /** The counts, and the end when no device is pending or running (the caller holds the task row). */
-    private Uni<TaskProgress> finishIfDone(SqlConnection conn, UUID taskId) {
-        return counts(conn, taskId).flatMap(counts -> counts.get("PENDING") + counts.get("RUNNING") > 0
-                ? Uni.createFrom().item(new TaskProgress(Optional.empty(), counts))
-                : end(conn, taskId).map(state -> new TaskProgress(state, counts)));
+    /**
+     * The counts of these tasks: finished ones from the task rows, running ones counted among the open devices (the partial
+     * index), pending ones what is left.
+     */
+    private static Uni<Map<UUID, Map<String, Integer>>> finishedCounts(SqlConnection conn, UUID[] taskIds) {
+        return conn.preparedQuery("SELECT t.id, t.device_count, t.succeeded_count, t.failed_count, t.cancelled_count,"
+                + " (SELECT count(*) FROM task.task_device d WHERE d.task_id = t.id AND d.state = 'RUNNING')::int AS running"
+                + " FROM task.task t WHERE t.id = ANY($1::uuid[])").execute(Tuple.of(taskIds)).map(rows -> {
+                    Map<UUID, Map<String, Integer>> byTask = new TreeMap<>();
+                    for (Row row : rows) {
+                        int succeeded = row.getInteger("succeeded_count");
+                        int failed = row.getInteger("failed_count");
+                        int cancelled = row.getInteger("cancelled_count");
+                        int open = Math.max(0, row.getInteger("device_count") - succeeded - failed - cancelled);
+                        int running = Math.min(open, row.getInteger("running"));
+                        Map<String, Integer> counts = new LinkedHashMap<>();
+                        counts.put("PENDING", open - running);
+                        counts.put("RUNNING", running);
+                        counts.put("SUCCEEDED", succeeded);
+                        counts.put("FAILED", failed);
+                        counts.put("CANCELLED", cancelled);
+                        byTask.put(row.getUUID("id"), counts);
+                    }
+                    return byTask;
+                });
     }
 
     /** Puts a claimed device back, to be offered again after {@code retryDelay} (the device service was unreachable). */
@@ -268,12 +307,11 @@ public class WorkQueue {
                 .map(rows -> rows.rowCount()));
     }
 
+    /** Ends the task's pending devices once its failed devices pass its threshold (the counts on the row are current). */
     private Uni<Void> applyThreshold(SqlConnection conn, UUID taskId) {
-        return conn.preparedQuery("WITH t AS (SELECT failure_threshold_percent AS pct, device_count FROM task.task WHERE id = $1"
-                + " AND failure_threshold_percent IS NOT NULL AND NOT threshold_exceeded),"
-                + " f AS (SELECT count(*) AS failed FROM task.task_device"
-                + " WHERE task_id = $1 AND state = 'FAILED') UPDATE task.task SET threshold_exceeded = true FROM t, f WHERE id = $1"
-                + " AND f.failed * 100 > t.pct * t.device_count RETURNING id").execute(Tuple.of(taskId)).flatMap(exceeded -> {
+        return conn.preparedQuery("UPDATE task.task SET threshold_exceeded = true WHERE id = $1 AND failure_threshold_percent IS NOT NULL"
+                + " AND NOT threshold_exceeded AND failed_count * 100 > failure_threshold_percent * device_count RETURNING id")
+                .execute(Tuple.of(taskId)).flatMap(exceeded -> {
                     if (exceeded.rowCount() == 0) {
                         return Uni.createFrom().voidItem();
                     }

@@ -72,7 +72,12 @@ measure() {
     stack=$(stack_of "$variant")
     declare -A ready_ms=() cpu_at_ready=()
     start=$(now_ms)
-    $stack start "$@" > /dev/null &
+    # the baseline meets the schema this checkout migrated: a migration newer than its own is no reason to stop
+    if [ "$variant" = baseline ]; then
+        QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS='*:future' $stack start "$@" > /dev/null &
+    else
+        $stack start "$@" > /dev/null &
+    fi
     local launcher=$!
     pending=$#
     while [ "$pending" -gt 0 ]; do

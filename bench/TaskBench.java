@@ -48,6 +48,12 @@ public final class TaskBench {
         return java.util.Optional.ofNullable(System.getenv(variable)).filter(v -> !v.isBlank()).map(Path::of);
     }
 
+    /** {@code SERVICE_JAVA_OPTS}: JVM flags for the device service and both task replicas (say, the images' flags). */
+    private static List<String> javaOptions() {
+        String options = System.getenv().getOrDefault("SERVICE_JAVA_OPTS", "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]).toAbsolutePath();
         int devices = Integer.parseInt(args[1]);
@@ -72,6 +78,7 @@ public final class TaskBench {
             PackagedService.Builder deviceBuilder = PackagedService.of("device-service").environment(env).maxHeap("1g")
                     .logDirectory(work).readyTimeout(Duration.ofMinutes(2));
             otherJar("DEVICE_SERVICE_JAR").ifPresent(deviceBuilder::jar);
+            deviceBuilder.jvmOptions(javaOptions());
             PackagedService device = deviceBuilder.start();
             services.add(device);
             // the lab takes free ports for its devices: start it once the service holds its own port
@@ -86,6 +93,7 @@ public final class TaskBench {
                 PackagedService.Builder replica = PackagedService.of("task-service").name(name).environment(taskEnv).maxHeap("1g")
                         .logDirectory(work).readyTimeout(Duration.ofMinutes(2));
                 otherJar("TASK_SERVICE_JAR").ifPresent(replica::jar);
+                replica.jvmOptions(javaOptions());
                 replicas.add(replica.launch());
             }
             services.addAll(replicas);

@@ -5,7 +5,8 @@
 # each process and SQL statements, Redis publishes and fan-out calls per result. Loopback only; stops what it started.
 #   bench/tasks.sh [devices] [concurrency]
 # SKIP_BUILD=1 reuses the last build; TASK_SERVICE_JAR and DEVICE_SERVICE_JAR (another checkout's
-# <service>/target/quarkus-app/quarkus-run.jar) run another build of the services against the same bench (before/after).
+# <service>/target/quarkus-app/quarkus-run.jar) run another build of the services against the same bench (before/after);
+# SERVICE_JAVA_OPTS goes to the JVMs of the device service and both task replicas.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEVICES=${1:-1000}

@@ -75,8 +75,8 @@ build() {
     if [ "${SKIP_BUILD:-0}" = 1 ]; then
         return
     fi
-    echo "building (./mvnw package -Pappcds, tests skipped; SKIP_BUILD=1 to reuse the last build)..."
-    ./mvnw -B -q -ntp package -DskipTests -Pappcds
+    echo "building (./mvnw package, tests skipped; SKIP_BUILD=1 to reuse the last build)..."
+    ./mvnw -B -q -ntp package -DskipTests
 }
 
 admin_password() {
@@ -150,20 +150,19 @@ start_service() {
             export INTERNAL_TOKEN_PRIVATE_KEY
         fi
         # From the application's folder: an AppCDS archive names the class path relative to it, and the JVM ignores the
-        # archive when started from elsewhere. The one built with -Pappcds (app-cds.jsa) holds the classes loaded up to
-        # Quarkus's static init. The first start after a build records what a whole start loads (Flyway, the PostgreSQL
-        # and Redis clients, the HTTP server, the first requests) into an archive of the local stack's own, written when
-        # that JVM exits (stop or down); later starts map it (bench/startup.sh: 12-17 % less CPU to ready than with
-        # app-cds.jsa). A start with neither archive costs about half again as much CPU.
+        # archive when started from elsewhere. The first start after a build records what a whole start loads (Flyway,
+        # the PostgreSQL and Redis clients, the HTTP server) into the local stack's archive of the service, written when
+        # that JVM exits (stop or down); later starts map it. bench/startup.sh: 12-17 % less CPU to ready than with the
+        # package-time archive of -Pappcds (the images' one, only what loads up to Quarkus's static init), which the
+        # local stack therefore does not build; a start with no archive (the recording one) costs about half again.
         local app="$ROOT/$name-service/target/quarkus-app" archive=() trained="$STATE_DIR/appcds/$name-service.jsa"
-        if [ -f "$app/app-cds.jsa" ]; then
-            mkdir -p "$STATE_DIR/appcds"
-            if [ -s "$trained" ] && [ "$trained" -nt "$app/quarkus-run.jar" ]; then
-                archive=(-XX:SharedArchiveFile="$trained")
-            else
-                rm -f "$trained"
-                archive=(-XX:ArchiveClassesAtExit="$trained")
-            fi
+        mkdir -p "$STATE_DIR/appcds"
+        if [ -s "$trained" ] && [ "$trained" -nt "$app/quarkus-run.jar" ]; then
+            archive=(-XX:SharedArchiveFile="$trained")
+        else
+            rm -f "$trained"
+            # the dump warns about every class it leaves out (hundreds of lines in the log): errors only
+            archive=(-XX:ArchiveClassesAtExit="$trained" -Xlog:cds=error,cds+dynamic=error)
         fi
         cd "$app"
         # shellcheck disable=SC2086 # JAVA_OPTS holds several flags

@@ -66,9 +66,14 @@ class OpenSshPeerTest {
     }
 
     @AfterAll
-    static void stopSshd() throws IOException {
+    static void stopSshd() throws IOException, InterruptedException {
         if (sshd != null) {
+            // sshd deletes its pid file as it exits: walking the folder before the exit raced with that deletion (CI failed
+            // with NoSuchFileException on sshd.pid)
             sshd.destroy();
+            if (!sshd.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                sshd.destroyForcibly().waitFor();
+            }
         }
         if (dir != null) {
             try (var paths = Files.walk(dir)) {

@@ -73,11 +73,9 @@ measure() {
     declare -A ready_ms=() cpu_at_ready=()
     start=$(now_ms)
     # the baseline meets the schema this checkout migrated: a migration newer than its own is no reason to stop
-    if [ "$variant" = baseline ]; then
-        QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS='*:future' $stack start "$@" > /dev/null &
-    else
-        $stack start "$@" > /dev/null &
-    fi
+    local baseline_env=()
+    [ "$variant" = baseline ] && baseline_env=(QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS='*:future')
+    env "${baseline_env[@]}" $stack start "$@" > /dev/null &
     local launcher=$!
     pending=$#
     while [ "$pending" -gt 0 ]; do

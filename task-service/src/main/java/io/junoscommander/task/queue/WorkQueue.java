@@ -246,7 +246,7 @@ public class WorkQueue {
             }
         }
         UUID[] taskIds = anyFailed.keySet().toArray(UUID[]::new);
-        return thresholds.flatMap(ignored -> finishedCounts(conn, taskIds)).flatMap(byTask -> {
+        return thresholds.flatMap(ignored -> taskCounts(conn, taskIds)).flatMap(byTask -> {
             Map<UUID, TaskProgress> progress = new LinkedHashMap<>();
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (Map.Entry<UUID, Map<String, Integer>> task : byTask.entrySet()) {
@@ -266,7 +266,7 @@ public class WorkQueue {
      * The counts of these tasks: finished ones from the task rows, running ones counted among the open devices (the partial
      * index), pending ones what is left.
      */
-    private static Uni<Map<UUID, Map<String, Integer>>> finishedCounts(SqlConnection conn, UUID[] taskIds) {
+    private static Uni<Map<UUID, Map<String, Integer>>> taskCounts(SqlConnection conn, UUID[] taskIds) {
         return conn.preparedQuery("SELECT t.id, t.device_count, t.succeeded_count, t.failed_count, t.cancelled_count,"
                 + " (SELECT count(*) FROM task.task_device d WHERE d.task_id = t.id AND d.state = 'RUNNING')::int AS running"
                 + " FROM task.task t WHERE t.id = ANY($1::uuid[])").execute(Tuple.of(taskIds)).map(rows -> {
